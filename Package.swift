@@ -1,0 +1,34 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "herald",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "herald", targets: ["herald"]),
+        .library(name: "Mail", targets: ["Mail"]),
+        .library(name: "SMTP", targets: ["SMTP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shim over libcurl: typed wrappers for the variadic curl_easy_setopt / curl_easy_getinfo.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(name: "Mail"),
+        .target(name: "SMTP", dependencies: ["CCurl", "Mail"]),
+        .executableTarget(
+            name: "herald",
+            dependencies: [
+                "Mail", "SMTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MailTests", dependencies: ["Mail"]),
+        .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Mail"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

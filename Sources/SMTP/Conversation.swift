@@ -1,0 +1,185 @@
+import CCurl
+
+/// What libcurl's debug callback tells about an SMTP conversation, parsed as it arrives.
+///
+/// libcurl reports each command it sends (`CURLINFO_HEADER_OUT`), each reply line it reads
+/// (`CURLINFO_HEADER_IN`) and informational text (`CURLINFO_TEXT`). Herald pairs commands with
+/// replies, which is how it learns per-recipient outcomes, the EHLO capabilities and the reply that
+/// caused a failure: libcurl's own last reply after a failure is QUIT's `221`.
+///
+/// Secrets: a command starting with `AUTH` keeps only its mechanism, and every client line until
+/// the AUTH exchange ends is replaced by `[redacted]`. Message content (`CURLINFO_DATA_OUT`) is
+/// never recorded.
+final class Conversation {
+    struct Exchange {
+        /// The command as sent (redacted), or "" for the greeting, or "." for the end of DATA.
+        var command: String
+        var reply: SMTPReply
+    }
+
+    /// When true, every line is kept across transfers (the test mail); otherwise each transfer
+    /// starts a fresh record so a long batch keeps memory flat.
+    var keepEverything = false
+    private(set) var transcript: [TranscriptLine] = []
+    private(set) var exchanges: [Exchange] = []
+
+    // Connection-level facts, kept until the connection is replaced.
+    private(set) var capabilities: [String] = []
+    private(set) var authMechanism: String?
+    private(set) var authSucceeded = false
+    private(set) var tlsProtocol: String?
+    private(set) var certificateSubject: String?
+    private(set) var certificateIssuer: String?
+    private(set) var certificateVerified: Bool?
+    private(set) var connectedTo: String?
+
+    private var pendingCommand: String?
+    private var replyLines: [String] = []
+    private var inAuth = false
+    private var awaitingDataEnd = false
+
+    /// Forgets the per-transfer record; connection facts stay.
+    func beginTransfer() {
+        pendingCommand = nil
+        if !keepEverything {
+            transcript.removeAll(keepingCapacity: true)
+            exchanges.removeAll(keepingCapacity: true)
+        }
+        replyLines.removeAll()
+    }
+
+    /// Forgets everything: a new connection is about to be made.
+    func beginConnection() {
+        transcript.removeAll()
+        exchanges.removeAll()
+        connectedTo = nil
+        pendingCommand = nil
+        replyLines = []
+    }
+
+    /// Whether the server advertised `keyword` (e.g. `AUTH`, `SIZE`, `STARTTLS`) in its last EHLO reply.
+    func advertises(_ keyword: String) -> Bool {
+        capabilities.contains { $0.uppercased() == keyword || $0.uppercased().hasPrefix(keyword + " ") || $0.uppercased().hasPrefix(keyword + "=") }
+    }
+
+    /// The SIZE limit from EHLO, when advertised with a value other than 0.
+    var sizeLimit: Int? {
+        for line in capabilities {
+            let parts = line.split(separator: " ")
+            if parts.first?.uppercased() == "SIZE", parts.count > 1, let n = Int(parts[1]), n > 0 { return n }
+        }
+        return nil
+    }
+
+    func record(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        switch type {
+        case CURLINFO_HEADER_OUT: commandSent(text)
+        case CURLINFO_HEADER_IN:
+            for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\r\n" || $0 == "\n" || $0 == "\r" }) {
+                replyLine(String(line))
+            }
+        case CURLINFO_TEXT:
+            for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) { info(String(line)) }
+        default:
+            break
+        }
+    }
+
+    private func commandSent(_ raw: String) {
+        // libcurl reports the end of DATA as "\r\n.\r\n" (or ".\r\n"): keep just the dot.
+        // (Swift treats "\r\n" as one Character, so trim by Unicode scalars.)
+        var command = String(String.UnicodeScalarView(raw.unicodeScalars.drop { $0 == "\r" || $0 == "\n" }))
+        while let last = command.unicodeScalars.last, last == "\r" || last == "\n" {
+            command.unicodeScalars.removeLast()
+        }
+        let upper = command.uppercased()
+        if upper.hasPrefix("AUTH ") {
+            let mechanism = command.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+            authMechanism = mechanism.uppercased()
+            inAuth = true
+            command = "AUTH \(mechanism)" + (command.split(separator: " ").count > 2 ? " [redacted]" : "")
+        } else if inAuth {
+            command = "[redacted]"
+        }
+        transcript.append(TranscriptLine(direction: .client, text: command))
+        pendingCommand = command
+        replyLines.removeAll()
+    }
+
+    private func replyLine(_ line: String) {
+        transcript.append(TranscriptLine(direction: .server, text: line))
+        replyLines.append(line)
+        let bytes = Array(line.utf8)
+        // A reply ends with a line whose code is followed by a space or nothing.
+        guard bytes.count == 3 || (bytes.count > 3 && bytes[3] != UInt8(ascii: "-")) else { return }
+        guard let reply = SMTPReply(lines: replyLines) else {
+            replyLines.removeAll()
+            return
+        }
+        var command = pendingCommand ?? ""
+        if awaitingDataEnd && (command.uppercased() == "DATA" || command == ".") && reply.code != 354 {
+            command = "."
+        }
+        exchanges.append(Exchange(command: command, reply: reply))
+        let verb = command.split(separator: " ").first?.uppercased() ?? ""
+        if verb == "EHLO" && reply.isPositive {
+            capabilities = replyLines.dropFirst().map { String($0.dropFirst(4)) }
+        }
+        if verb == "DATA" && reply.code == 354 {
+            awaitingDataEnd = true
+        } else if command == "." {
+            awaitingDataEnd = false
+        }
+        if inAuth && reply.code != 334 {
+            inAuth = false
+            authSucceeded = reply.isPositive
+        }
+        replyLines.removeAll()
+    }
+
+    private func info(_ line: String) {
+        if line.hasPrefix("TLSv") || line.hasPrefix("SSLv") || line.hasPrefix("ALPN")
+            || line.hasPrefix("Found bundle") || line.hasPrefix("We are completely uploaded") { return }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("Trying ") {
+            // A new TCP connection: what was learnt about the previous one no longer holds.
+            capabilities = []
+            authMechanism = nil
+            authSucceeded = false
+            tlsProtocol = nil
+            certificateSubject = nil
+            certificateIssuer = nil
+            certificateVerified = nil
+            inAuth = false
+            awaitingDataEnd = false
+        }
+        if trimmed.hasPrefix("SSL connection using ") {
+            tlsProtocol = String(trimmed.dropFirst("SSL connection using ".count))
+        } else if trimmed.hasPrefix("subject: ") {
+            certificateSubject = String(trimmed.dropFirst("subject: ".count))
+        } else if trimmed.hasPrefix("issuer: ") {
+            certificateIssuer = String(trimmed.dropFirst("issuer: ".count))
+        } else if trimmed.hasPrefix("SSL certificate verify ok") {
+            certificateVerified = true
+        } else if trimmed.hasPrefix("SSL certificate problem") || trimmed.hasPrefix("SSL: no alternative certificate subject name")
+                    || trimmed.hasPrefix("SSL: certificate subject name") {
+            certificateVerified = false
+        } else if trimmed.hasPrefix("Connected to ") {
+            connectedTo = String(trimmed.dropFirst("Connected to ".count))
+        }
+        if keepEverything || transcript.count < 64 {
+            transcript.append(TranscriptLine(direction: .info, text: trimmed))
+        }
+    }
+}
+
+private extension String {
+    func trimmingCharacters(in set: Set<Character>) -> String {
+        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
+    }
+}
+
+private extension Set where Element == Character {
+    static var whitespaces: Set<Character> { [" ", "\t"] }
+}
