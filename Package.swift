@@ -27,8 +27,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "MailTests", dependencies: ["Mail"]),
-        .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Mail"]),
+        // Starts the real peers the tests talk to (aiosmtpd, smtp-sink, Python oracles).
+        .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "HeraldTestSupport"]),
+        .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Mail", "HeraldTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["herald", "HeraldTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,11 @@
 import Foundation
 
+extension Array where Element == UInt8 {
+    func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
+    }
+}
+
 /// A message ready to send: its bytes, its Message-ID and its envelope.
 public struct EncodedMessage: Sendable {
     /// The message as RFC 5322 / MIME bytes: CRLF line endings, 7-bit, no line over 998 octets.
@@ -100,7 +106,7 @@ public struct MessageWriter: Sendable {
         }
         let tree = Self.structure(of: message)
         Self.write(tree, into: &out, boundary: nextBoundary)
-        out += [13, 10]
+        if !out.ends(with: [13, 10]) { out += [13, 10] }
         return EncodedMessage(bytes: out, messageID: messageID, mailFrom: message.from.address.envelope,
                               recipients: recipients.map(\.envelope))
     }

@@ -24,6 +24,7 @@ def parse_args():
     p.add_argument("--key")
     p.add_argument("--auth", help="USER:PASSWORD; AUTH is then required")
     p.add_argument("--hide-auth", action="store_true", help="never advertise AUTH")
+    p.add_argument("--exclude-auth", action="append", default=[], help="an AUTH mechanism not to offer")
     p.add_argument("--size", type=int, default=33554432)
     p.add_argument("--scenario", default="ok",
                    choices=["ok", "reject-rcpt", "tempfail-data", "greet-421", "drop-data", "slow-data"])
@@ -108,7 +109,7 @@ async def main():
             return AuthResult(success=False, handled=False)
         user, _, password = args.auth.partition(":")
         ok = data.login.decode() == user and data.password.decode() == password
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=data)
 
     handler = Handler(args)
     CountingSMTP.spool = args.spool
@@ -125,6 +126,7 @@ async def main():
             authenticator=authenticator if args.auth else None,
             auth_required=bool(args.auth),
             auth_require_tls=args.tls == "starttls",
+            auth_exclude_mechanism=args.exclude_auth or None,
             timeout=30,
         )
 
