@@ -7,8 +7,40 @@ struct SMTPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smtp",
         abstract: "Check an SMTP server.",
-        subcommands: [Test.self]
+        subcommands: [Test.self, Presets.self]
     )
+
+    struct Presets: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the provider presets (host, port, TLS mode, what goes into user and password, pitfalls)."
+        )
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let presets: [SMTPPreset]
+                do {
+                    presets = try SMTPPreset.load(from: try presetsFile())
+                } catch let error as SMTPError {
+                    throw CLIError(status: ExitStatus.config, error.message)
+                }
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    print(String(decoding: try encoder.encode(presets), as: UTF8.self))
+                    return
+                }
+                for preset in presets {
+                    print("\(preset.id): \(preset.name) — \(preset.host):\(preset.port) (\(preset.tls.rawValue))")
+                    print("  user: \(preset.userHint)")
+                    print("  password: \(preset.passwordHint)")
+                    for pitfall in preset.pitfalls { print("  - \(pitfall)") }
+                }
+            }
+        }
+    }
 
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -5,7 +5,10 @@ import SMTP
 /// The options that say how to reach the SMTP server.
 struct ServerOptions: ParsableArguments {
     @Option(help: "smtp://HOST:PORT (STARTTLS unless --tls says otherwise) or smtps://HOST:PORT (implicit TLS).")
-    var server: String
+    var server: String?
+
+    @Option(help: "Provider preset (see `herald smtp presets`) for host, port and TLS mode when --server is not given.")
+    var preset: String?
 
     @Option(help: "TLS mode: starttls (required, never falls back), implicit, or none.")
     var tls: TLSMode?
@@ -32,7 +35,23 @@ struct ServerOptions: ParsableArguments {
     /// - Throws: ``CLIError`` with status 78 when a named variable is unset, or the settings are invalid.
     func settings() throws -> SMTPSettings {
         do {
-            var settings = try SMTPSettings(url: server, tls: tls)
+            var settings: SMTPSettings
+            switch (server, preset) {
+            case let (server?, nil):
+                settings = try SMTPSettings(url: server, tls: tls)
+            case let (nil, id?):
+                let presets = try SMTPPreset.load(from: try presetsFile())
+                guard let found = presets.first(where: { $0.id == id }) else {
+                    throw CLIError(status: ExitStatus.usage,
+                                   "--preset: no preset \"\(id)\"; choose one of \(presets.map(\.id).joined(separator: ", "))")
+                }
+                settings = found.settings
+                if let tls { settings.tls = tls; settings.port = SMTPSettings.defaultPort(for: tls) }
+            case (nil, nil):
+                throw CLIError(status: ExitStatus.usage, "give --server smtp://HOST:PORT or --preset NAME")
+            case (_?, _?):
+                throw CLIError(status: ExitStatus.usage, "give either --server or --preset, not both")
+            }
             settings.username = user
             settings.password = try passwordEnv.map { try Self.secret(from: $0, option: "--password-env") }
             settings.oauth2Token = try oauth2TokenEnv.map { try Self.secret(from: $0, option: "--oauth2-token-env") }
