@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "herald", targets: ["herald"]),
         .library(name: "Mail", targets: ["Mail"]),
         .library(name: "SMTP", targets: ["SMTP"]),
+        .library(name: "Cron", targets: ["Cron"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,11 +20,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("curl")]
         ),
         .target(name: "Mail"),
+        .target(name: "Cron"),
         .target(name: "SMTP", dependencies: ["CCurl", "Mail"]),
         .executableTarget(
             name: "herald",
             dependencies: [
-                "Mail", "SMTP",
+                "Mail", "SMTP", "Cron",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -31,6 +33,7 @@ let package = Package(
         .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
         .testTarget(name: "MailTests", dependencies: ["Mail", "HeraldTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Mail", "HeraldTestSupport"]),
+        .testTarget(name: "CronTests", dependencies: ["Cron"]),
         .testTarget(name: "CLITests", dependencies: ["herald", "HeraldTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

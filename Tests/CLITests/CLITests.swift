@@ -176,4 +176,28 @@ import Testing
         #expect(run.status == 64)
         #expect(run.stderr.contains("gmail, microsoft365"))
     }
+
+    @Test func cronNextPrintsTimesWithTheZonesOffset() throws {
+        let run = try Self.herald(["cron", "next", "30 2 * * *", "--tz", "Europe/Berlin", "--after", "2026-03-28T12:00:00Z", "--count", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        // 02:30 does not exist on 29 March 2026 in Berlin: the run moves to the first instant after the gap.
+        #expect(run.stdout == "2026-03-29T03:00:00+02:00\n2026-03-30T02:30:00+02:00\n")
+    }
+
+    @Test(arguments: [
+        (["cron", "next", "0 24 * * *", "--tz", "Europe/Berlin"], "field 2 (hour): 24 is outside 0-23"),
+        (["cron", "next", "0 8 * * *", "--tz", "Europe/Berln"], "Europe/Berln"),
+        (["cron", "next", "0 8 * * *", "--tz", "UTC", "--after", "yesterday"], "yesterday"),
+    ])
+    func cronBadInputExits64(arguments: [String], message: String) throws {
+        let run = try Self.herald(arguments)
+        #expect(run.status == 64)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+    }
+
+    @Test func cronExplainInGerman() throws {
+        let run = try Self.herald(["cron", "explain", "0 8 * * 1", "--locale", "de"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "Um 08:00 am Montag\n")
+    }
 }
