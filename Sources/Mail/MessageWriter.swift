@@ -44,7 +44,15 @@ public struct MessageWriter: Sendable {
     /// `count` random bytes from the system generator, as lower-case hex.
     public static func systemRandomHex(_ count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 2)
+        for _ in 0..<count {
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Names the writer sets itself; `extraHeaders` may not carry them.
@@ -145,8 +153,7 @@ public struct MessageWriter: Sendable {
     static func write(_ part: Part, into out: inout [UInt8], boundary: () -> String) {
         switch part {
         case let .text(text, subtype):
-            let sevenBit = text.utf8.allSatisfy { $0 < 0x80 && $0 != 0 }
-                && !text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }).contains { $0.utf8.count > 76 || $0.hasSuffix(" ") || $0.hasSuffix("\t") }
+            let sevenBit = isShortLinedASCII(text)
             HeaderText.fold(name: "Content-Type", tokens: ["text/\(subtype);", "charset=utf-8"], into: &out)
             HeaderText.fold(name: "Content-Transfer-Encoding", tokens: [sevenBit ? "7bit" : "quoted-printable"], into: &out)
             out += [13, 10]
@@ -173,6 +180,25 @@ public struct MessageWriter: Sendable {
             }
             out += Array("--\(b)--".utf8)
         }
+    }
+
+    /// True when `text` can go as 7bit: ASCII without NUL, no line over 76 octets and no white
+    /// space at a line end (relays may strip it). Scans the bytes once.
+    static func isShortLinedASCII(_ text: String) -> Bool {
+        var lineLength = 0
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 || byte == 0 { return false }
+            if byte == 10 || byte == 13 {
+                if previous == 32 || previous == 9 { return false }
+                lineLength = 0
+            } else {
+                lineLength += 1
+                if lineLength > 76 { return false }
+            }
+            previous = byte
+        }
+        return previous != 32 && previous != 9
     }
 
     /// Writes `text` with every line break as CRLF.

@@ -24,7 +24,11 @@ final class Conversation {
     private(set) var exchanges: [Exchange] = []
 
     // Connection-level facts, kept until the connection is replaced.
-    private(set) var capabilities: [String] = []
+    private(set) var capabilities: [String] = [] {
+        didSet { sizeLimit = Self.sizeLimit(in: capabilities) }
+    }
+    /// The SIZE limit from EHLO, when advertised with a value other than 0.
+    private(set) var sizeLimit: Int?
     private(set) var authMechanism: String?
     private(set) var authSucceeded = false
     private(set) var tlsProtocol: String?
@@ -62,8 +66,7 @@ final class Conversation {
         capabilities.contains { $0.uppercased() == keyword || $0.uppercased().hasPrefix(keyword + " ") || $0.uppercased().hasPrefix(keyword + "=") }
     }
 
-    /// The SIZE limit from EHLO, when advertised with a value other than 0.
-    var sizeLimit: Int? {
+    private static func sizeLimit(in capabilities: [String]) -> Int? {
         for line in capabilities {
             let parts = line.split(separator: " ")
             if parts.first?.uppercased() == "SIZE", parts.count > 1, let n = Int(parts[1]), n > 0 { return n }
@@ -72,39 +75,49 @@ final class Conversation {
     }
 
     func record(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
-        let text = String(decoding: bytes, as: UTF8.self)
         switch type {
-        case CURLINFO_HEADER_OUT: commandSent(text)
+        case CURLINFO_HEADER_OUT:
+            // One command per call; the end of DATA arrives as "\r\n.\r\n": keep just the dot.
+            forEachLine(bytes) { commandSent($0); return }
         case CURLINFO_HEADER_IN:
-            for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\r\n" || $0 == "\n" || $0 == "\r" }) {
-                replyLine(String(line))
-            }
+            forEachLine(bytes) { replyLine($0) }
         case CURLINFO_TEXT:
-            for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) { info(String(line)) }
+            forEachLine(bytes) { info($0) }
         default:
             break
         }
     }
 
-    private func commandSent(_ raw: String) {
-        // libcurl reports the end of DATA as "\r\n.\r\n" (or ".\r\n"): keep just the dot.
-        // (Swift treats "\r\n" as one Character, so trim by Unicode scalars.)
-        var command = String(String.UnicodeScalarView(raw.unicodeScalars.drop { $0 == "\r" || $0 == "\n" }))
-        while let last = command.unicodeScalars.last, last == "\r" || last == "\n" {
-            command.unicodeScalars.removeLast()
+    /// Calls `body` with each non-empty line of `bytes`, without its CR/LF and leading blanks.
+    private func forEachLine(_ bytes: UnsafeRawBufferPointer, _ body: (String) -> Void) {
+        var start = 0
+        let n = bytes.count
+        while start < n {
+            var end = start
+            while end < n, bytes[end] != 10, bytes[end] != 13 { end += 1 }
+            var first = start
+            while first < end, bytes[first] == 32 || bytes[first] == 9 { first += 1 }
+            if first < end {
+                body(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[first..<end]), as: UTF8.self))
+            }
+            start = end + 1
         }
-        let upper = command.uppercased()
-        if upper.hasPrefix("AUTH ") {
-            let mechanism = command.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+    }
+
+    private func commandSent(_ line: String) {
+        var command = line
+        if command.utf8.count > 5, command.utf8.prefix(5).map({ $0 | 0x20 }) == Array("auth ".utf8) {
+            let parts = command.split(separator: " ")
+            let mechanism = parts.count > 1 ? String(parts[1]) : ""
             authMechanism = mechanism.uppercased()
             inAuth = true
-            command = "AUTH \(mechanism)" + (command.split(separator: " ").count > 2 ? " [redacted]" : "")
+            command = "AUTH \(mechanism)" + (parts.count > 2 ? " [redacted]" : "")
         } else if inAuth {
             command = "[redacted]"
         }
         transcript.append(TranscriptLine(direction: .client, text: command))
         pendingCommand = command
-        replyLines.removeAll()
+        replyLines.removeAll(keepingCapacity: true)
     }
 
     private func replyLine(_ line: String) {
@@ -141,7 +154,7 @@ final class Conversation {
     private func info(_ line: String) {
         if line.hasPrefix("TLSv") || line.hasPrefix("SSLv") || line.hasPrefix("ALPN")
             || line.hasPrefix("Found bundle") || line.hasPrefix("We are completely uploaded") { return }
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line
         if trimmed.hasPrefix("Trying ") {
             // A new TCP connection: what was learnt about the previous one no longer holds.
             capabilities = []
@@ -172,14 +185,4 @@ final class Conversation {
             transcript.append(TranscriptLine(direction: .info, text: trimmed))
         }
     }
-}
-
-private extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
-    }
-}
-
-private extension Set where Element == Character {
-    static var whitespaces: Set<Character> { [" ", "\t"] }
 }

@@ -17,29 +17,56 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
     /// Parses the lines of one (possibly multi-line) reply, e.g. `["250 2.0.0 Ok: queued as 4F2A1"]`.
     /// Returns nil when the first line does not start with a three-digit code.
     public init?(lines: [String]) {
-        guard let first = lines.first, first.utf8.count >= 3,
-              let code = Int(first.prefix(3)), (200...599).contains(code) || (100...199).contains(code)
-        else { return nil }
+        guard let first = lines.first, let code = Self.code(first.utf8), (100...599).contains(code) else { return nil }
         var enhanced: String?
         var texts: [String] = []
+        texts.reserveCapacity(lines.count)
         for (i, line) in lines.enumerated() {
-            var rest = Substring(line.dropFirst(3))
-            if rest.first == "-" || rest.first == " " { rest = rest.dropFirst() }
-            // An enhanced code starts with the same class digit as the reply code.
-            if let space = rest.firstIndex(of: " ") ?? (rest.isEmpty ? nil : rest.endIndex),
-               Self.isEnhancedCode(rest[..<space], classDigit: first.first!) {
-                if i == 0 { enhanced = String(rest[..<space]) }
-                rest = rest[space...].drop(while: { $0 == " " })
+            // Work on bytes: replies arrive for every command of every message.
+            let bytes = Array(line.utf8)
+            var start = min(3, bytes.count)
+            if start < bytes.count, bytes[start] == UInt8(ascii: "-") || bytes[start] == UInt8(ascii: " ") { start += 1 }
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: " ") { end += 1 }
+            // An enhanced code (RFC 3463) starts with the same class digit as the reply code.
+            if Self.isEnhancedCode(bytes[start..<end], classDigit: bytes[0]) {
+                if i == 0 { enhanced = String(decoding: bytes[start..<end], as: UTF8.self) }
+                start = end
+                while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
             }
-            texts.append(String(rest))
+            texts.append(String(decoding: bytes[start...], as: UTF8.self))
         }
         self.init(code: code, enhancedCode: enhanced, text: texts.joined(separator: " "))
     }
 
-    private static func isEnhancedCode(_ s: Substring, classDigit: Character) -> Bool {
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 1, parts[0].first == classDigit else { return false }
-        return parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    private static func code(_ utf8: String.UTF8View) -> Int? {
+        var value = 0
+        var count = 0
+        for byte in utf8.prefix(3) {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+            count += 1
+        }
+        return count == 3 ? value : nil
+    }
+
+    private static func isEnhancedCode(_ s: ArraySlice<UInt8>, classDigit: UInt8) -> Bool {
+        guard s.first == classDigit else { return false }
+        var parts = 1
+        var digits = 0
+        for byte in s {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0 else { return false }
+                parts += 1
+                digits = 0
+            } else if byte >= 0x30, byte <= 0x39 {
+                digits += 1
+                if digits > 3 { return false }
+            } else {
+                return false
+            }
+        }
+        return parts == 3 && digits > 0 && s.count > 1 && s[s.startIndex + 1] == UInt8(ascii: ".")
     }
 
     /// 2xx.

@@ -50,6 +50,27 @@ public final class SMTPSession: @unchecked Sendable {
         }
     }
 
+    /// Sends `messages` one after the other over the session's connection, in one hop to the
+    /// session's queue (cheaper than one ``send(_:)`` per message for a run of mails).
+    /// - Returns: one result per message, in order: the report, or the ``SMTPError`` that
+    ///   stopped the message before its recipients. A failed message does not stop the batch;
+    ///   the next one opens a fresh connection.
+    public func send(batch messages: [EncodedMessage]) async -> [Result<DeliveryReport, SMTPError>] {
+        await withCheckedContinuation { continuation in
+            queue.async { [connection] in
+                continuation.resume(returning: messages.map { message -> Result<DeliveryReport, SMTPError> in
+                    do {
+                        return .success(try connection.send(message))
+                    } catch let error as SMTPError {
+                        return .failure(error)
+                    } catch {
+                        return .failure(SMTPError(.transport, .temporary, "\(error)"))
+                    }
+                })
+            }
+        }
+    }
+
     /// Ends the session with QUIT. The next message opens a new connection.
     public func close() async {
         await withCheckedContinuation { continuation in

@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+import Foundation
+import PackageDescription
+
+// Herald's Mail and SMTP libraries come from the enclosing package two levels up; a path
+// dependency's identity is its directory's name, which differs between checkouts.
+let rootIdentity = URL(fileURLWithPath: Context.packageDirectory)
+    .appendingPathComponent("../..").standardizedFileURL.lastPathComponent.lowercased()
+
+let package = Package(
+    name: "smtp-benchmark",
+    dependencies: [.package(path: "../..")],
+    targets: [
+        .executableTarget(
+            name: "SMTPBench",
+            dependencies: [
+                .product(name: "Mail", package: rootIdentity),
+                .product(name: "SMTP", package: rootIdentity),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

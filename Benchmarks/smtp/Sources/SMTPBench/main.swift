@@ -1,0 +1,77 @@
+// Sends N messages into an SMTP sink over C connections with Herald's Mail and SMTP modules,
+// encoding every message (each has its own Message-ID), and prints messages per second.
+//
+//   SMTPBench --port P [--count 10000] [--connections 1] [--body 10240] [--attachment 0] [--tls none|implicit|starttls] [--ca PEM]
+import Foundation
+import Mail
+import SMTP
+
+var options: [String: String] = [:]
+var arguments = CommandLine.arguments.dropFirst()
+while let key = arguments.popFirst(), key.hasPrefix("--"), let value = arguments.popFirst() {
+    options[String(key.dropFirst(2))] = value
+}
+guard let port = options["port"].flatMap(Int.init) else {
+    FileHandle.standardError.write(Data("usage: SMTPBench --port P [--count N] [--connections C] [--body BYTES] [--attachment BYTES] [--tls MODE] [--ca PEM]\n".utf8))
+    exit(64)
+}
+let count = options["count"].flatMap(Int.init) ?? 10_000
+let connections = options["connections"].flatMap(Int.init) ?? 1
+let bodySize = options["body"].flatMap(Int.init) ?? 10_240
+let attachmentSize = options["attachment"].flatMap(Int.init) ?? 0
+let batch = max(1, options["batch"].flatMap(Int.init) ?? 32)
+let tls = options["tls"].flatMap(TLSMode.init(rawValue:)) ?? .none
+
+// A text body of bodySize bytes in 72-character lines, like smtp-source's.
+let line = String(repeating: "x", count: 71) + "\n"
+let text = String(repeating: line, count: max(1, bodySize / 72))
+var generator = SystemRandomNumberGenerator()
+let attachment = (0..<attachmentSize).map { _ in UInt8.random(in: 0...255, using: &generator) }
+
+let from = try Mailbox(parsing: "Herald Bench <bench@example.com>")
+let to = try Mailbox(parsing: "sink@example.com")
+let settings = SMTPSettings(host: tls == .none ? "127.0.0.1" : "localhost", port: port, tls: tls,
+                            ehloName: "bench.herald.test", caFile: options["ca"])
+
+func makeMessage(_ i: Int) throws -> EncodedMessage {
+    var m = MailMessage(from: from)
+    m.to = [to]
+    m.subject = "Herald benchmark message \(i)"
+    m.text = text
+    if attachmentSize > 0 {
+        m.attachments = [Attachment(fileName: "report-\(i).pdf", data: attachment)]
+    }
+    return try MessageWriter().encode(m)
+}
+
+let prebuilt = options["prebuilt"] == "1" ? try makeMessage(0) : nil
+let started = ContinuousClock.now
+let (accepted, opened) = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+    for c in 0..<connections {
+        let share = count / connections + (c < count % connections ? 1 : 0)
+        group.addTask {
+            try await SMTPSession.with(settings) { session in
+                // Messages are encoded in runs of `batch` and each run goes to the session in one hop,
+                // as a delivery worker hands over a run of mails for the same server.
+                var ok = 0
+                var i = 0
+                while i < share {
+                    let run = try (i..<min(share, i + batch)).map { try prebuilt ?? makeMessage(c * 1_000_000 + $0) }
+                    for result in await session.send(batch: run) {
+                        if case .success(let report) = result, report.allAccepted { ok += 1 }
+                    }
+                    i += run.count
+                }
+                return (ok, await session.connectionsOpened)
+            }
+        }
+    }
+    var total = (0, 0)
+    for try await (ok, opened) in group { total.0 += ok; total.1 += opened }
+    return total
+}
+let elapsed = ContinuousClock.now - started
+let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+print(String(format: "herald: %d messages accepted of %d over %d connection(s) (%d opened) in %.2f s: %.0f msg/s",
+             accepted, count, connections, opened, seconds, Double(accepted) / seconds))
+if accepted != count { exit(1) }
