@@ -153,13 +153,16 @@ public struct MessageWriter: Sendable {
     static func write(_ part: Part, into out: inout [UInt8], boundary: () -> String) {
         switch part {
         case let .text(text, subtype):
-            let sevenBit = isShortLinedASCII(text)
             HeaderText.fold(name: "Content-Type", tokens: ["text/\(subtype);", "charset=utf-8"], into: &out)
-            HeaderText.fold(name: "Content-Transfer-Encoding", tokens: [sevenBit ? "7bit" : "quoted-printable"], into: &out)
+            // Short-lined ASCII goes as 7bit, anything else as quoted-printable; one pass decides
+            // while copying, and a refusal rolls the copy back.
+            let mark = out.count
+            HeaderText.fold(name: "Content-Transfer-Encoding", tokens: ["7bit"], into: &out)
             out += [13, 10]
-            if sevenBit {
-                appendWithCRLF(text, to: &out)
-            } else {
+            if !appendSevenBit(text, to: &out) {
+                out.removeSubrange(mark...)
+                HeaderText.fold(name: "Content-Transfer-Encoding", tokens: ["quoted-printable"], into: &out)
+                out += [13, 10]
                 QuotedPrintable.append(text, to: &out)
             }
         case let .binary(mediaType, data, disposition, fileName, contentID):
@@ -182,39 +185,33 @@ public struct MessageWriter: Sendable {
         }
     }
 
-    /// True when `text` can go as 7bit: ASCII without NUL, no line over 76 octets and no white
-    /// space at a line end (relays may strip it). Scans the bytes once.
-    static func isShortLinedASCII(_ text: String) -> Bool {
-        var lineLength = 0
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte >= 0x80 || byte == 0 { return false }
-            if byte == 10 || byte == 13 {
-                if previous == 32 || previous == 9 { return false }
-                lineLength = 0
-            } else {
-                lineLength += 1
-                if lineLength > 76 { return false }
-            }
-            previous = byte
-        }
-        return previous != 32 && previous != 9
-    }
-
-    /// Writes `text` with every line break as CRLF.
-    static func appendWithCRLF(_ text: String, to out: inout [UInt8]) {
-        var previousCR = false
-        for byte in text.utf8 {
-            if byte == 10 {
-                if !previousCR { out += [13, 10] }
-                previousCR = false
-            } else if byte == 13 {
+    /// Appends `text` as a 7bit body, every line break (CRLF, LF, CR) as CRLF, and returns true;
+    /// or returns false, leaving `out` partly written, when the text is not ASCII, holds NUL, has
+    /// a line over 76 octets or white space at a line end (relays may strip it).
+    static func appendSevenBit(_ text: String, to out: inout [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            out.reserveCapacity(out.count + bytes.count + bytes.count / 32)
+            let n = bytes.count
+            var start = 0
+            while start <= n {
+                var end = start
+                var bad = false
+                while end < n {
+                    let byte = bytes[end]
+                    if byte == 10 || byte == 13 { break }
+                    bad = bad || byte >= 0x80 || byte == 0
+                    end += 1
+                }
+                if bad || end - start > 76 { return false }
+                if end > start, bytes[end - 1] == 32 || bytes[end - 1] == 9 { return false }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                if end == n { break }
                 out += [13, 10]
-                previousCR = true
-            } else {
-                out.append(byte)
-                previousCR = false
+                start = bytes[end] == 13 && end + 1 < n && bytes[end + 1] == 10 ? end + 2 : end + 1
+                if start == n { break }
             }
+            return true
         }
     }
 
@@ -301,10 +298,9 @@ public struct MessageWriter: Sendable {
         gmtime_r(&t, &parts)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let sign = offset < 0 ? "-" : "+"
-        let minutes = abs(offset) / 60
-        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d %@%02d%02d",
-                      days[Int(parts.tm_wday)], parts.tm_mday, months[Int(parts.tm_mon)], parts.tm_year + 1900,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, sign, minutes / 60, minutes % 60)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let minutes = Int32(abs(offset) / 60)
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) \(offset < 0 ? "-" : "+")\(two(minutes / 60))\(two(minutes % 60))"
     }
 }

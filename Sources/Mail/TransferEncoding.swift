@@ -9,26 +9,48 @@ enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends base64 of `bytes` to `out`, breaking lines after `lineLength` characters when given.
+    /// Appends base64 of `bytes` to `out`, breaking lines after `lineLength` characters when given
+    /// (a multiple of 4). Writes into reserved storage directly: attachments are megabytes.
     static func append(_ bytes: [UInt8], to out: inout [UInt8], lineLength: Int?) {
-        out.reserveCapacity(out.count + bytes.count / 3 * 4 + bytes.count / 38 + 8)
-        var column = 0
-        var i = 0
-        let n = bytes.count
-        bytes.withUnsafeBufferPointer { b in
-            while i < n {
-                let b0 = b[i]
-                let b1 = i + 1 < n ? b[i + 1] : 0
-                let b2 = i + 2 < n ? b[i + 2] : 0
-                out.append(alphabet[Int(b0 >> 2)])
-                out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
-                out.append(i + 1 < n ? alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
-                out.append(i + 2 < n ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
-                i += 3
-                column += 4
-                if let limit = lineLength, column >= limit, i < n {
-                    out += [13, 10]
-                    column = 0
+        let groups = (bytes.count + 2) / 3
+        let encodedLength = groups * 4
+        let breaks = lineLength.map { encodedLength > 0 ? (encodedLength - 1) / $0 : 0 } ?? 0
+        let total = encodedLength + breaks * 2
+        let offset = out.count
+        out.append(contentsOf: repeatElement(0, count: total))
+        let groupsPerLine = lineLength.map { $0 / 4 } ?? Int.max
+        alphabet.withUnsafeBufferPointer { table in
+            bytes.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBufferPointer { target in
+                    var o = offset
+                    var i = 0
+                    var groupInLine = 0
+                    let n = source.count
+                    while i + 3 <= n {
+                        if groupInLine == groupsPerLine {
+                            target[o] = 13; target[o + 1] = 10; o += 2
+                            groupInLine = 0
+                        }
+                        let v = UInt32(source[i]) << 16 | UInt32(source[i + 1]) << 8 | UInt32(source[i + 2])
+                        target[o] = table[Int(v >> 18)]
+                        target[o + 1] = table[Int(v >> 12 & 0x3F)]
+                        target[o + 2] = table[Int(v >> 6 & 0x3F)]
+                        target[o + 3] = table[Int(v & 0x3F)]
+                        o += 4
+                        i += 3
+                        groupInLine += 1
+                    }
+                    if i < n {
+                        if groupInLine == groupsPerLine {
+                            target[o] = 13; target[o + 1] = 10; o += 2
+                        }
+                        let b1: UInt32 = i + 1 < n ? UInt32(source[i + 1]) : 0
+                        let v = UInt32(source[i]) << 16 | b1 << 8
+                        target[o] = table[Int(v >> 18)]
+                        target[o + 1] = table[Int(v >> 12 & 0x3F)]
+                        target[o + 2] = i + 1 < n ? table[Int(v >> 6 & 0x3F)] : UInt8(ascii: "=")
+                        target[o + 3] = UInt8(ascii: "=")
+                    }
                 }
             }
         }

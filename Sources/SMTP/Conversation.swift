@@ -123,23 +123,23 @@ final class Conversation {
     private func replyLine(_ line: String) {
         transcript.append(TranscriptLine(direction: .server, text: line))
         replyLines.append(line)
-        let bytes = Array(line.utf8)
         // A reply ends with a line whose code is followed by a space or nothing.
-        guard bytes.count == 3 || (bytes.count > 3 && bytes[3] != UInt8(ascii: "-")) else { return }
+        let utf8 = line.utf8
+        guard utf8.count == 3 || (utf8.count > 3 && utf8[utf8.index(utf8.startIndex, offsetBy: 3)] != UInt8(ascii: "-")) else { return }
         guard let reply = SMTPReply(lines: replyLines) else {
-            replyLines.removeAll()
+            replyLines.removeAll(keepingCapacity: true)
             return
         }
         var command = pendingCommand ?? ""
-        if awaitingDataEnd && (command.uppercased() == "DATA" || command == ".") && reply.code != 354 {
+        let isData = Self.verb(of: command, is: "DATA")
+        if awaitingDataEnd && (isData || command == ".") && reply.code != 354 {
             command = "."
         }
         exchanges.append(Exchange(command: command, reply: reply))
-        let verb = command.split(separator: " ").first?.uppercased() ?? ""
-        if verb == "EHLO" && reply.isPositive {
+        if Self.verb(of: command, is: "EHLO") && reply.isPositive {
             capabilities = replyLines.dropFirst().map { String($0.dropFirst(4)) }
         }
-        if verb == "DATA" && reply.code == 354 {
+        if isData && reply.code == 354 {
             awaitingDataEnd = true
         } else if command == "." {
             awaitingDataEnd = false
@@ -148,7 +148,20 @@ final class Conversation {
             inAuth = false
             authSucceeded = reply.isPositive
         }
-        replyLines.removeAll()
+        replyLines.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether `command`'s first word is `verb` (upper-case ASCII), compared without allocating.
+    static func verb(of command: String, is verb: StaticString) -> Bool {
+        let utf8 = command.utf8
+        let count = verb.utf8CodeUnitCount
+        guard utf8.count >= count else { return false }
+        var i = utf8.startIndex
+        for k in 0..<count {
+            if utf8[i] & 0xDF != verb.utf8Start[k] { return false }
+            i = utf8.index(after: i)
+        }
+        return i == utf8.endIndex || utf8[i] == UInt8(ascii: " ")
     }
 
     private func info(_ line: String) {

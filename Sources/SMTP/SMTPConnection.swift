@@ -163,6 +163,8 @@ final class SMTPConnection: @unchecked Sendable {
         easy.set(CURLOPT_LOW_SPEED_LIMIT, 1)
         easy.set(CURLOPT_LOW_SPEED_TIME, commandSeconds)
         easy.set(CURLOPT_NOSIGNAL, 1)
+        // Reports carry megabytes of attachments: fewer, larger reads (libcurl's default is 64 KB).
+        easy.set(CURLOPT_UPLOAD_BUFFERSIZE, 512 * 1024)
         easy.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
         easy.set(CURLOPT_VERBOSE, 1)
         herald_curl_setopt_debug_callback(easy.handle, debugCallback)
