@@ -9,9 +9,11 @@ let package = Package(
         .library(name: "Mail", targets: ["Mail"]),
         .library(name: "SMTP", targets: ["SMTP"]),
         .library(name: "Cron", targets: ["Cron"]),
+        .library(name: "Clocks", targets: ["Clocks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C shim over libcurl: typed wrappers for the variadic curl_easy_setopt / curl_easy_getinfo.
@@ -20,12 +22,16 @@ let package = Package(
             linkerSettings: [.linkedLibrary("curl")]
         ),
         .target(name: "Mail"),
-        .target(name: "Cron"),
+        // The Clock every waiting component takes, so tests move time instead of sleeping.
+        .target(name: "Clocks"),
+        .target(name: "Cron", dependencies: ["Clocks"]),
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Delivery", dependencies: ["Store", "SMTP", "Mail", "Clocks"]),
         .target(name: "SMTP", dependencies: ["CCurl", "Mail"]),
         .executableTarget(
             name: "herald",
             dependencies: [
-                "Mail", "SMTP", "Cron",
+                "Mail", "SMTP", "Cron", "Store", "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,7 +39,8 @@ let package = Package(
         .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
         .testTarget(name: "MailTests", dependencies: ["Mail", "HeraldTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Mail", "HeraldTestSupport"]),
-        .testTarget(name: "CronTests", dependencies: ["Cron"]),
+        .testTarget(name: "CronTests", dependencies: ["Cron", "Clocks"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Store", "SMTP", "Mail", "Clocks", "HeraldTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["herald", "HeraldTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

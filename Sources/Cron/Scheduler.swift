@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 
 /// A cron schedule as the scheduler sees it: who owns it, when it fires, in which zone.

@@ -17,6 +17,14 @@ public struct EncodedMessage: Sendable {
     /// The envelope recipients (`RCPT TO`), in ASCII form, each once: To, Cc and Bcc.
     public let recipients: [String]
 
+    /// A message stored earlier (e.g. in the outbox), to send to `recipients`.
+    public init(bytes: [UInt8], messageID: String, mailFrom: String, recipients: [String]) {
+        self.bytes = bytes
+        self.messageID = messageID
+        self.mailFrom = mailFrom
+        self.recipients = recipients
+    }
+
     /// The encoded size in octets, as compared with a server's SIZE limit.
     public var size: Int { bytes.count }
 }

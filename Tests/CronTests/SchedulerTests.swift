@@ -1,4 +1,5 @@
 import Foundation
+import Clocks
 import Testing
 @testable import Cron
 

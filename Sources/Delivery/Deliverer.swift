@@ -1,0 +1,143 @@
+import Clocks
+import Foundation
+import Mail
+import SMTP
+import Store
+
+/// Runs the delivery workers: they claim due outbox entries by lane (2FA, then alerts, then the
+/// rest), send them over their transport, record every attempt, retry temporary failures on the
+/// configured schedule and expire 2FA mails that are too late.
+public final class Deliverer: Sendable {
+    let store: Store
+    let configuration: DeliveryConfiguration
+    let clock: any WallClock
+    let makeTransport: @Sendable () throws -> any MailTransport
+    let ownerPrefix: String
+
+    /// - Parameters:
+    ///   - makeTransport: makes one transport per worker (e.g. an ``SMTPSession``).
+    public init(store: Store, configuration: DeliveryConfiguration = DeliveryConfiguration(), clock: any WallClock,
+                makeTransport: @escaping @Sendable () throws -> any MailTransport) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+        self.makeTransport = makeTransport
+        ownerPrefix = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
+    }
+
+    /// Runs the workers until the task is cancelled, or with `once` until nothing is due.
+    /// - Throws: ``StoreError`` when the database fails.
+    public func run(once: Bool = false) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<max(1, configuration.workers) {
+                group.addTask { try await self.work(owner: "\(self.ownerPrefix)-\(index)", once: once) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func work(owner: String, once: Bool) async throws {
+        var transport: (any MailTransport)?
+        do {
+            loop: while !Task.isCancelled {
+                let claimed = try store.claim(owner: owner, now: clock.now, lease: configuration.lease, limit: configuration.claimBatch)
+                if claimed.isEmpty {
+                    // Idle: end the SMTP session rather than hold a connection the server will drop.
+                    if let open = transport {
+                        await open.close()
+                        transport = nil
+                    }
+                    if once { break loop }
+                    let now = clock.now
+                    let wake = min(try store.nextDue() ?? .distantFuture, now.addingTimeInterval(configuration.pollInterval))
+                    do { try await clock.sleep(until: max(wake, now)) } catch { break loop }
+                    continue
+                }
+                for (index, mail) in claimed.enumerated() {
+                    // A more urgent mail waits for at most the send in progress.
+                    if index > 0, try store.hasMoreUrgent(than: mail.entry.priority, now: clock.now) {
+                        try store.release(claimed[index...].map { $0.entry.id! }, owner: owner, now: clock.now)
+                        break
+                    }
+                    if transport == nil { transport = try? makeTransport() }
+                    try await deliver(mail, owner: owner, transport: transport)
+                }
+            }
+        } catch {
+            await transport?.close()
+            throw error
+        }
+        await transport?.close()
+    }
+
+    /// Sends one claimed entry to its pending recipients and records the outcome.
+    func deliver(_ mail: ClaimedMail, owner: String, transport: (any MailTransport)?) async throws {
+        let entry = mail.entry
+        let now = clock.now
+        let id = entry.id!
+        if let expiry = entry.expiresAt, expiry <= now {
+            try store.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: now,
+                                             recipients: mail.pendingRecipients.map { .init(address: $0, outcome: .expired) },
+                                             queueID: nil, retryAt: nil))
+            return
+        }
+        let suppressed = try store.suppressed(mail.pendingRecipients, tenantID: entry.tenantID)
+        var results = mail.pendingRecipients.filter(suppressed.contains).map {
+            AttemptResult.Recipient(address: $0, outcome: .suppressed, replyText: "on the tenant's suppression list")
+        }
+        let toSend = mail.pendingRecipients.filter { !suppressed.contains($0) }
+        var queueID: String?
+        if !toSend.isEmpty {
+            let message = EncodedMessage(bytes: [UInt8](entry.message), messageID: entry.messageID,
+                                         mailFrom: entry.mailFrom, recipients: toSend)
+            let outcome: Result<DeliveryReport, SMTPError>
+            if let transport {
+                outcome = await transport.send(batch: [message])[0]
+            } else {
+                outcome = .failure(SMTPError(.invalidSettings, .configuration, "no transport could be created; check the SMTP settings"))
+            }
+            switch outcome {
+            case .success(let report):
+                queueID = report.queueID
+                results += report.recipients.map { Self.recipientResult($0.address, reply: $0.reply, error: $0.error) }
+            case .failure(let error):
+                results += toSend.map { Self.recipientResult($0, reply: error.reply, error: error) }
+            }
+        }
+        let retryable = results.contains { $0.outcome == .temporary || $0.outcome == .configuration }
+        let retryAt = retryable && entry.attempts < configuration.retryDelays.count
+            ? clock.now.addingTimeInterval(configuration.retryDelays[entry.attempts]) : nil
+        // Configuration errors are retried like temporary ones: an admin may fix the settings in time.
+        if retryAt != nil {
+            results = results.map { r in
+                var r = r
+                if r.outcome == .configuration { r.outcome = .temporary }
+                return r
+            }
+        }
+        try store.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: clock.now, recipients: results,
+                                         queueID: queueID, retryAt: retryAt))
+    }
+
+    /// Enhanced codes that mean the mailbox does not exist (or no longer accepts mail).
+    static let noSuchUserCodes: Set<String> = ["5.1.1", "5.1.10", "5.2.1", "5.1.6", "5.1.0"]
+
+    static func recipientResult(_ address: String, reply: SMTPReply?, error: SMTPError?) -> AttemptResult.Recipient {
+        guard let error else {
+            return .init(address: address, outcome: .accepted, replyCode: reply?.code, enhancedCode: reply?.enhancedCode,
+                         replyText: reply?.text)
+        }
+        let outcome: AttemptResult.Recipient.Outcome = switch error.severity {
+        case .temporary: .temporary
+        case .permanent: .permanent
+        case .configuration: .configuration
+        }
+        let serverReply = error.reply ?? reply
+        let noSuchUser = outcome == .permanent && serverReply.map { r in
+            r.isPermanent && (r.enhancedCode.map(noSuchUserCodes.contains)
+                ?? ["user unknown", "no such user", "does not exist", "unknown user"].contains { r.text.lowercased().contains($0) })
+        } == true
+        return .init(address: address, outcome: outcome, replyCode: serverReply?.code, enhancedCode: serverReply?.enhancedCode,
+                     replyText: serverReply?.text ?? error.message, suppress: noSuchUser)
+    }
+}

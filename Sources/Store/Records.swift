@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+
+/// The kind of a mail, which decides its priority lane.
+public enum MailKind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    case twoFactor = "2fa", alert, digest, report, test
+
+    /// Lower goes first: 2FA, then alerts, then digests, reports and test mails.
+    public var priority: Int {
+        switch self {
+        case .twoFactor: 0
+        case .alert: 1
+        case .digest, .report, .test: 2
+        }
+    }
+}
+
+/// Where a mail stands, as the notification log shows it.
+public enum OutboxStatus: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    case queued, sending, retrying, sent, partiallySent = "partially-sent", failed, expired, suppressed
+
+    /// True when nothing more will happen to the mail.
+    public var isFinal: Bool { [.sent, .partiallySent, .failed, .expired, .suppressed].contains(self) }
+}
+
+/// Where one recipient of a mail stands.
+public enum RecipientStatus: String, Codable, Sendable, DatabaseValueConvertible {
+    case pending, accepted, failed, suppressed, expired
+}
+
+/// One mail in the outbox: the final MIME bytes, the envelope sender, and its state.
+public struct OutboxEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "outbox"
+    public var id: Int64?
+    public var tenantID: String
+    public var kind: MailKind
+    public var priority: Int
+    public var status: OutboxStatus
+    public var messageID: String
+    public var subject: String
+    public var mailFrom: String
+    public var message: Data
+    public var idempotencyKey: String?
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public var nextAttemptAt: Date
+    public var attempts: Int
+    public var leaseOwner: String?
+    public var leaseUntil: Date?
+    public var queueID: String?
+    public var updatedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One envelope recipient of an outbox entry, with the server's last word about it.
+public struct OutboxRecipient: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "outboxRecipient"
+    public var outboxID: Int64
+    public var address: String
+    public var status: RecipientStatus
+    public var replyCode: Int?
+    public var enhancedCode: String?
+    public var replyText: String?
+    public var updatedAt: Date
+}
+
+/// One delivery attempt for one recipient (or for the whole message when it failed before the recipients).
+public struct Attempt: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "attempt"
+    public var id: Int64?
+    public var outboxID: Int64
+    public var number: Int
+    public var recipient: String?
+    public var at: Date
+    /// `accepted`, `temporary`, `permanent`, `configuration`, `suppressed` or `expired`.
+    public var outcome: String
+    public var replyCode: Int?
+    public var enhancedCode: String?
+    public var replyText: String?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// An append-only record of who did what when.
+public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "audit"
+    public var id: Int64?
+    public var at: Date
+    /// Who acted: `system`, `admin`, `cli`, a tenant token's name...
+    public var actor: String
+    /// What happened, e.g. `mail.failed`, `suppression.added`, `settings.changed`.
+    public var action: String
+    public var tenantID: String?
+    /// What it happened to, e.g. `outbox:42`.
+    public var subject: String?
+    public var detail: String
+
+    public init(at: Date, actor: String, action: String, tenantID: String? = nil, subject: String? = nil, detail: String) {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.tenantID = tenantID
+        self.subject = subject
+        self.detail = detail
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// An address a tenant's mails are no longer sent to, after a permanent "no such user" answer.
+public struct Suppression: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "suppression"
+    public var tenantID: String
+    public var address: String
+    public var reason: String
+    public var replyCode: Int?
+    public var enhancedCode: String?
+    public var replyText: String?
+    public var createdAt: Date
+}
+
+/// A key-value setting (SMTP settings and the like), changed through the store so changes are audited.
+public struct Setting: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "setting"
+    public var key: String
+    public var value: String
+    public var updatedAt: Date
+}
+
+/// A tenant of the monitoring product.
+public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "tenant"
+    public var id: String
+    public var name: String
+    public var locale: String
+    public var timeZone: String
+    public var plan: String
+    public var createdAt: Date
+}

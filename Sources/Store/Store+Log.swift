@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+
+/// Filters for the notification log; nil means any.
+public struct LogQuery: Sendable {
+    public var tenantID: String?
+    public var status: OutboxStatus?
+    public var kind: MailKind?
+    /// A recipient address (exact, case-insensitive).
+    public var recipient: String?
+    public var from: Date?
+    public var until: Date?
+    /// Page size.
+    public var limit: Int
+    /// Paging: entries with an id below this one (the last id of the previous page).
+    public var before: Int64?
+
+    public init(tenantID: String? = nil, status: OutboxStatus? = nil, kind: MailKind? = nil, recipient: String? = nil,
+                from: Date? = nil, until: Date? = nil, limit: Int = 50, before: Int64? = nil) {
+        self.tenantID = tenantID
+        self.status = status
+        self.kind = kind
+        self.recipient = recipient
+        self.from = from
+        self.until = until
+        self.limit = limit
+        self.before = before
+    }
+}
+
+/// One mail in the notification log: the entry, its recipients with the server's last reply, and every attempt.
+public struct LogEntry: Sendable {
+    public let entry: OutboxEntry
+    public let recipients: [OutboxRecipient]
+    public let attempts: [Attempt]
+}
+
+extension Store {
+    /// The notification log, newest first.
+    public func log(_ query: LogQuery) throws -> [LogEntry] {
+        try read { db in
+            var request = OutboxEntry.order(Column("id").desc).limit(max(1, min(query.limit, 1000)))
+            if let t = query.tenantID { request = request.filter(Column("tenantID") == t) }
+            if let s = query.status { request = request.filter(Column("status") == s) }
+            if let k = query.kind { request = request.filter(Column("kind") == k) }
+            if let f = query.from { request = request.filter(Column("createdAt") >= f) }
+            if let u = query.until { request = request.filter(Column("createdAt") < u) }
+            if let b = query.before { request = request.filter(Column("id") < b) }
+            if let r = query.recipient {
+                request = request.filter(sql: "id IN (SELECT outboxID FROM outboxRecipient WHERE address = ? COLLATE NOCASE)", arguments: [r])
+            }
+            return try request.fetchAll(db).map { entry in
+                LogEntry(entry: entry,
+                         recipients: try OutboxRecipient.filter(Column("outboxID") == entry.id!).order(sql: "rowid").fetchAll(db),
+                         attempts: try Attempt.filter(Column("outboxID") == entry.id!).order(Column("id")).fetchAll(db))
+            }
+        }
+    }
+
+    /// A tenant's suppression list (all tenants when nil), newest first.
+    public func suppressions(tenantID: String?) throws -> [Suppression] {
+        try read { db in
+            var request = Suppression.order(Column("createdAt").desc)
+            if let tenantID { request = request.filter(Column("tenantID") == tenantID) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// Lifts a suppression and audits who did it.
+    /// - Throws: ``StoreError`` with code ``StoreError/Code/notFound`` when the address is not suppressed.
+    public func liftSuppression(tenantID: String, address: String, actor: String, now: Date) throws {
+        try write { db in
+            guard try Suppression.deleteOne(db, key: ["tenantID": tenantID, "address": address.lowercased()]) else {
+                throw StoreError(.notFound, "suppression: \(address) is not on tenant \(tenantID)'s suppression list")
+            }
+            var audit = AuditEntry(at: now, actor: actor, action: "suppression.lifted", tenantID: tenantID,
+                                   subject: "suppression", detail: "a suppressed address was lifted")
+            try audit.insert(db)
+        }
+    }
+}

@@ -1,0 +1,291 @@
+import Foundation
+import GRDB
+
+/// A mail to put into the outbox.
+public struct NewMail: Sendable {
+    public var tenantID: String
+    public var kind: MailKind
+    /// The final MIME bytes.
+    public var message: Data
+    public var messageID: String
+    public var subject: String
+    public var mailFrom: String
+    public var recipients: [String]
+    /// A caller's key (a client retrying a 2FA request, a report slot): the same key yields the same entry.
+    public var idempotencyKey: String?
+    /// After this instant the mail is never sent; 2FA mails get ten minutes when nil.
+    public var expiresAt: Date?
+
+    public init(tenantID: String, kind: MailKind, message: Data, messageID: String, subject: String,
+                mailFrom: String, recipients: [String], idempotencyKey: String? = nil, expiresAt: Date? = nil) {
+        self.tenantID = tenantID
+        self.kind = kind
+        self.message = message
+        self.messageID = messageID
+        self.subject = subject
+        self.mailFrom = mailFrom
+        self.recipients = recipients
+        self.idempotencyKey = idempotencyKey
+        self.expiresAt = expiresAt
+    }
+}
+
+/// An entry a worker holds a lease on, with the recipients still to deliver.
+public struct ClaimedMail: Sendable {
+    public let entry: OutboxEntry
+    public let pendingRecipients: [String]
+}
+
+/// What one delivery attempt did, per recipient, for ``Store/complete(_:)``.
+public struct AttemptResult: Sendable {
+    /// One recipient's outcome in this attempt.
+    public struct Recipient: Sendable {
+        public enum Outcome: String, Sendable { case accepted, temporary, permanent, configuration, suppressed, expired }
+        public var address: String
+        public var outcome: Outcome
+        public var replyCode: Int?
+        public var enhancedCode: String?
+        public var replyText: String?
+        /// Put the address on the tenant's suppression list (a permanent "no such user").
+        public var suppress: Bool
+
+        public init(address: String, outcome: Outcome, replyCode: Int? = nil, enhancedCode: String? = nil,
+                    replyText: String? = nil, suppress: Bool = false) {
+            self.address = address
+            self.outcome = outcome
+            self.replyCode = replyCode
+            self.enhancedCode = enhancedCode
+            self.replyText = replyText
+            self.suppress = suppress
+        }
+    }
+
+    public var outboxID: Int64
+    public var leaseOwner: String
+    public var at: Date
+    public var recipients: [Recipient]
+    public var queueID: String?
+    /// When temporary failures remain, the next attempt's time; nil when retries are used up.
+    public var retryAt: Date?
+
+    public init(outboxID: Int64, leaseOwner: String, at: Date, recipients: [Recipient], queueID: String?, retryAt: Date?) {
+        self.outboxID = outboxID
+        self.leaseOwner = leaseOwner
+        self.at = at
+        self.recipients = recipients
+        self.queueID = queueID
+        self.retryAt = retryAt
+    }
+}
+
+extension Store {
+    /// 2FA mails expire after this long unless the caller says otherwise.
+    public static let defaultTwoFactorExpiry: TimeInterval = 600
+
+    /// Puts a mail into the outbox, or returns the existing entry for the same idempotency key.
+    /// The commit is durable before this returns (with ``Durability/full``).
+    /// - Returns: the entry and whether it was created now.
+    /// - Throws: ``StoreError`` with code ``StoreError/Code/invalidInput`` when there is no recipient.
+    public func enqueue(_ mail: NewMail, now: Date) throws -> (entry: OutboxEntry, created: Bool) {
+        guard !mail.recipients.isEmpty else {
+            throw StoreError(.invalidInput, "recipients: a mail needs at least one recipient")
+        }
+        return try write { db in
+            if let key = mail.idempotencyKey,
+               let existing = try OutboxEntry.filter(Column("tenantID") == mail.tenantID && Column("idempotencyKey") == key).fetchOne(db) {
+                return (existing, false)
+            }
+            let expiry = mail.expiresAt ?? (mail.kind == .twoFactor ? now.addingTimeInterval(Self.defaultTwoFactorExpiry) : nil)
+            var entry = OutboxEntry(id: nil, tenantID: mail.tenantID, kind: mail.kind, priority: mail.kind.priority,
+                                    status: .queued, messageID: mail.messageID, subject: mail.subject, mailFrom: mail.mailFrom,
+                                    message: mail.message, idempotencyKey: mail.idempotencyKey, createdAt: now,
+                                    expiresAt: expiry, nextAttemptAt: now, attempts: 0, leaseOwner: nil, leaseUntil: nil,
+                                    queueID: nil, updatedAt: now)
+            try entry.insert(db)
+            var seen = Set<String>()
+            for address in mail.recipients where seen.insert(address.lowercased()).inserted {
+                try OutboxRecipient(outboxID: entry.id!, address: address, status: .pending, replyCode: nil,
+                                    enhancedCode: nil, replyText: nil, updatedAt: now).insert(db)
+            }
+            return (entry, true)
+        }
+    }
+
+    /// Leases up to `limit` due entries of the most urgent lane that has any to `owner` until
+    /// `now + lease`. Entries whose lease ran out (a crashed worker) are due again.
+    public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int) throws -> [ClaimedMail] {
+        try write { db in
+            let dueCondition = "((status IN ('queued', 'retrying') AND nextAttemptAt <= :now) OR (status = 'sending' AND leaseUntil <= :now))"
+            guard let lane = try Int.fetchOne(db, sql: "SELECT MIN(priority) FROM outbox WHERE \(dueCondition)",
+                                              arguments: ["now": now]) else { return [] }
+            let entries = try OutboxEntry.fetchAll(db, sql: """
+                UPDATE outbox SET status = 'sending', leaseOwner = :owner, leaseUntil = :until, updatedAt = :now
+                WHERE id IN (SELECT id FROM outbox WHERE \(dueCondition) AND priority = :lane
+                             ORDER BY nextAttemptAt, id LIMIT :limit)
+                RETURNING *
+                """, arguments: ["owner": owner, "until": now.addingTimeInterval(lease), "now": now, "lane": lane, "limit": limit])
+            return try entries.sorted { ($0.nextAttemptAt, $0.id!) < ($1.nextAttemptAt, $1.id!) }.map { entry in
+                let pending = try String.fetchAll(db, sql: """
+                    SELECT address FROM outboxRecipient WHERE outboxID = ? AND status = 'pending' ORDER BY rowid
+                    """, arguments: [entry.id!])
+                return ClaimedMail(entry: entry, pendingRecipients: pending)
+            }
+        }
+    }
+
+    /// True when an entry of a more urgent lane than `priority` is due: a worker holding a run of
+    /// less urgent mails hands them back rather than make a 2FA mail wait.
+    public func hasMoreUrgent(than priority: Int, now: Date) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM outbox WHERE priority < ? AND
+                  ((status IN ('queued', 'retrying') AND nextAttemptAt <= ?) OR (status = 'sending' AND leaseUntil <= ?)))
+                """, arguments: [priority, now, now]) ?? false
+        }
+    }
+
+    /// Hands leased entries back untouched.
+    public func release(_ ids: [Int64], owner: String, now: Date) throws {
+        guard !ids.isEmpty else { return }
+        try write { db in
+            for id in ids {
+                try db.execute(sql: """
+                    UPDATE outbox SET status = CASE WHEN attempts > 0 THEN 'retrying' ELSE 'queued' END,
+                      leaseOwner = NULL, leaseUntil = NULL, updatedAt = ?
+                    WHERE id = ? AND leaseOwner = ? AND status = 'sending'
+                    """, arguments: [now, id, owner])
+            }
+        }
+    }
+
+    /// Addresses among `addresses` on `tenantID`'s suppression list.
+    public func suppressed(_ addresses: [String], tenantID: String) throws -> Set<String> {
+        try read { db in
+            var found = Set<String>()
+            for address in addresses where try Suppression.fetchOne(db, key: ["tenantID": tenantID, "address": address.lowercased()]) != nil {
+                found.insert(address)
+            }
+            return found
+        }
+    }
+
+    /// Records an attempt: every recipient's reply, the entry's new status, suppressions, and an
+    /// audit entry when the mail has failed for good. Ignored when the lease went to another worker.
+    /// - Returns: the entry's status afterwards, or nil when the lease was lost.
+    @discardableResult
+    public func complete(_ result: AttemptResult) throws -> OutboxStatus? {
+        try write { db in
+            guard var entry = try OutboxEntry.fetchOne(db, key: result.outboxID),
+                  entry.leaseOwner == result.leaseOwner, entry.status == .sending else { return nil }
+            let number = entry.attempts + 1
+            for r in result.recipients {
+                var attempt = Attempt(id: nil, outboxID: result.outboxID, number: number, recipient: r.address, at: result.at,
+                                      outcome: r.outcome.rawValue, replyCode: r.replyCode, enhancedCode: r.enhancedCode,
+                                      replyText: r.replyText)
+                try attempt.insert(db)
+                let status: RecipientStatus
+                switch r.outcome {
+                case .accepted: status = .accepted
+                case .temporary: status = result.retryAt == nil ? .failed : .pending
+                case .permanent, .configuration: status = .failed
+                case .suppressed: status = .suppressed
+                case .expired: status = .expired
+                }
+                try db.execute(sql: """
+                    UPDATE outboxRecipient SET status = ?, replyCode = ?, enhancedCode = ?, replyText = ?, updatedAt = ?
+                    WHERE outboxID = ? AND address = ?
+                    """, arguments: [status, r.replyCode, r.enhancedCode, r.replyText, result.at, result.outboxID, r.address])
+                if r.suppress {
+                    try Suppression(tenantID: entry.tenantID, address: r.address.lowercased(), reason: "no such user",
+                                    replyCode: r.replyCode, enhancedCode: r.enhancedCode, replyText: r.replyText,
+                                    createdAt: result.at).insert(db, onConflict: .ignore)
+                    var audit = AuditEntry(at: result.at, actor: "system", action: "suppression.added", tenantID: entry.tenantID,
+                                           subject: "outbox:\(result.outboxID)",
+                                           detail: "recipient suppressed after a permanent \(r.enhancedCode ?? String(r.replyCode ?? 0)) answer")
+                    try audit.insert(db)
+                }
+            }
+            let statuses = try RecipientStatus.fetchAll(db, sql: "SELECT status FROM outboxRecipient WHERE outboxID = ?",
+                                                        arguments: [result.outboxID])
+            entry.attempts = number
+            entry.leaseOwner = nil
+            entry.leaseUntil = nil
+            entry.updatedAt = result.at
+            if let q = result.queueID { entry.queueID = q }
+            if statuses.contains(.pending) {
+                entry.status = .retrying
+                entry.nextAttemptAt = result.retryAt ?? result.at
+            } else if statuses.allSatisfy({ $0 == .accepted }) {
+                entry.status = .sent
+            } else if statuses.contains(.accepted) {
+                entry.status = .partiallySent
+            } else if statuses.allSatisfy({ $0 == .expired }) {
+                entry.status = .expired
+            } else if statuses.allSatisfy({ $0 == .suppressed }) {
+                entry.status = .suppressed
+            } else {
+                entry.status = .failed
+            }
+            try entry.update(db)
+            if entry.status == .failed || entry.status == .partiallySent {
+                let failed = result.recipients.filter { $0.outcome != .accepted }
+                let why = failed.first.map { "\($0.replyCode.map(String.init) ?? "")\($0.enhancedCode.map { " \($0)" } ?? "") \($0.replyText ?? $0.outcome.rawValue)" } ?? ""
+                var audit = AuditEntry(at: result.at, actor: "system", action: "mail.failed", tenantID: entry.tenantID,
+                                       subject: "outbox:\(result.outboxID)",
+                                       detail: "\(entry.kind.rawValue) mail \(entry.status.rawValue) after \(number) attempt(s): \(failed.count) recipient(s) failed; last reply: \(why.trimmingCharacters(in: .whitespaces))")
+                try audit.insert(db)
+            }
+            return entry.status
+        }
+    }
+
+    /// The next instant an entry falls due (a retry or an expired lease), for a worker's sleep.
+    public func nextDue() throws -> Date? {
+        try read { db in
+            try Date.fetchOne(db, sql: """
+                SELECT MIN(t) FROM (
+                  SELECT MIN(nextAttemptAt) AS t FROM outbox WHERE status IN ('queued', 'retrying')
+                  UNION ALL SELECT MIN(leaseUntil) FROM outbox WHERE status = 'sending')
+                """)
+        }
+    }
+
+    /// Deletes sent and otherwise final entries (with their attempts) and nothing else, when older than `days`.
+    /// - Returns: how many entries went.
+    @discardableResult
+    public func prune(olderThanDays days: Int, now: Date) throws -> Int {
+        try write { db in
+            let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
+            try db.execute(sql: """
+                DELETE FROM outbox WHERE status IN ('sent', 'partially-sent', 'failed', 'expired', 'suppressed') AND updatedAt < ?
+                """, arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
+    /// The entry with `id`, or nil.
+    public func entry(_ id: Int64) throws -> OutboxEntry? {
+        try read { db in try OutboxEntry.fetchOne(db, key: id) }
+    }
+
+    /// The entry's recipients and their state.
+    public func recipients(of id: Int64) throws -> [OutboxRecipient] {
+        try read { db in try OutboxRecipient.filter(Column("outboxID") == id).order(sql: "rowid").fetchAll(db) }
+    }
+
+    /// The entry's attempts, oldest first.
+    public func attempts(of id: Int64) throws -> [Attempt] {
+        try read { db in try Attempt.filter(Column("outboxID") == id).order(Column("id")).fetchAll(db) }
+    }
+
+    /// How many entries are waiting per lane (queued, retrying or sending), for metrics.
+    public func queueDepth() throws -> [MailKind: Int] {
+        try read { db in
+            var depth: [MailKind: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM outbox WHERE status IN ('queued', 'retrying', 'sending') GROUP BY kind") {
+                if let kind = MailKind(rawValue: row["kind"]) { depth[kind] = row["n"] }
+            }
+            return depth
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+/// Herald's state in SQLite (WAL, foreign keys on), reached only through this API so another
+/// backend can replace it without touching the callers. Every operation is one transaction.
+///
+/// With ``Durability/full`` (the default) the commit that accepts a mail is on disk before
+/// ``enqueue(_:now:)`` returns.
+public final class Store: Sendable {
+    /// How hard SQLite works to keep a commit across a power loss.
+    public enum Durability: String, Sendable {
+        /// `synchronous = FULL`: a committed mail survives a power loss. The default.
+        case full
+        /// `synchronous = NORMAL`: survives a crash of Herald, may lose the last commits on power loss.
+        case normal
+    }
+
+    let pool: DatabasePool
+
+    /// Opens (creating when needed) the database at `path` and brings its schema up to date.
+    /// - Throws: ``StoreError`` with code ``StoreError/Code/open`` naming the path and the cause.
+    public init(path: String, durability: Durability = .full) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+        }
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError(.open, "database: cannot open \(path) (\(error)); check the path and its permissions",
+                             underlying: error as? DatabaseError)
+        }
+    }
+
+    /// Runs one write transaction, turning database errors into ``StoreError``.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError(.database, "database: \(error.message ?? "\(error)")", underlying: error)
+        }
+    }
+
+    /// Runs one read, turning database errors into ``StoreError``.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError(.database, "database: \(error.message ?? "\(error)")", underlying: error)
+        }
+    }
+}
+
+// MARK: - Audit and settings
+
+extension Store {
+    /// Appends an audit entry.
+    @discardableResult
+    public func appendAudit(_ entry: AuditEntry) throws -> AuditEntry {
+        try write { db in
+            var entry = entry
+            try entry.insert(db)
+            return entry
+        }
+    }
+
+    /// Audit entries, newest first; `before` pages backwards by id.
+    public func audit(limit: Int = 100, before: Int64? = nil, tenantID: String? = nil) throws -> [AuditEntry] {
+        try read { db in
+            var request = AuditEntry.order(Column("id").desc).limit(limit)
+            if let before { request = request.filter(Column("id") < before) }
+            if let tenantID { request = request.filter(Column("tenantID") == tenantID) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// Stores a setting and audits the change (the value itself is not in the audit entry).
+    public func setSetting(_ key: String, _ value: String, actor: String, now: Date) throws {
+        try write { db in
+            try Setting(key: key, value: value, updatedAt: now).save(db)
+            var audit = AuditEntry(at: now, actor: actor, action: "settings.changed", subject: key, detail: "setting \(key) changed")
+            try audit.insert(db)
+        }
+    }
+
+    /// A setting's value, or nil.
+    public func setting(_ key: String) throws -> String? {
+        try read { db in try Setting.fetchOne(db, key: key)?.value }
+    }
+}

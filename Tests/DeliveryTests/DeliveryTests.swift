@@ -1,0 +1,259 @@
+import Clocks
+import Foundation
+import HeraldTestSupport
+import Mail
+import SMTP
+@testable import Store
+import Testing
+@testable import Delivery
+
+/// The outbox and its workers against a real SQLite file and a real SMTP server (aiosmtpd).
+@Suite struct DeliveryTests {
+    let start = Date(timeIntervalSince1970: 1_790_000_000)
+
+    static func tempStore(_ durability: Store.Durability = .full) throws -> (Store, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-store-\(UUID().uuidString)")
+        return (try Store(path: dir.appendingPathComponent("herald.sqlite").path, durability: durability), dir)
+    }
+
+    static func mail(to recipients: [String], kind: MailKind = .report, tenant: String = "acme", subject: String = "Report",
+                     key: String? = nil, expiresAt: Date? = nil) throws -> NewMail {
+        var m = MailMessage(from: try Mailbox(parsing: "Herald <herald@example.com>"))
+        m.to = try recipients.map { try Mailbox(parsing: $0) }
+        m.subject = subject
+        m.text = "Body of \(subject)\n"
+        let encoded = try MessageWriter().encode(m)
+        return NewMail(tenantID: tenant, kind: kind, message: Data(encoded.bytes), messageID: encoded.messageID,
+                       subject: subject, mailFrom: encoded.mailFrom, recipients: encoded.recipients,
+                       idempotencyKey: key, expiresAt: expiresAt)
+    }
+
+    static func deliverer(_ store: Store, _ peer: SMTPPeer, clock: any WallClock, workers: Int = 1,
+                          wrap: (@Sendable (any MailTransport) -> any MailTransport)? = nil) -> Deliverer {
+        var configuration = DeliveryConfiguration()
+        configuration.workers = workers
+        let settings = SMTPSettings(host: "127.0.0.1", port: peer.port, tls: .none, ehloName: "client.herald.test",
+                                    connectTimeout: .seconds(5), commandTimeout: .seconds(5))
+        return Deliverer(store: store, configuration: configuration, clock: clock) {
+            let session = try SMTPSession(settings: settings)
+            return wrap?(session) ?? session
+        }
+    }
+
+    @Test func acceptedMailIsLoggedWithTheServersReply() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer()
+        let clock = ManualWallClock(now: start)
+        let (entry, created) = try store.enqueue(Self.mail(to: ["ops@example.com", "cto@example.com"]), now: clock.now)
+        #expect(created)
+        try await Self.deliverer(store, peer, clock: clock).run(once: true)
+        #expect(peer.messages.count == 1)
+        let log = try store.log(LogQuery(tenantID: "acme"))
+        #expect(log.count == 1)
+        #expect(log[0].entry.status == .sent)
+        #expect(log[0].entry.queueID == "Q0001")
+        #expect(log[0].recipients.map(\.status) == [.accepted, .accepted])
+        #expect(log[0].recipients[0].replyCode == 250)
+        #expect(log[0].attempts.count == 2)
+        #expect(log[0].entry.messageID == entry.messageID)
+        #expect(String(decoding: peer.messages[0], as: UTF8.self).contains("Message-ID: <\(entry.messageID)>"))
+    }
+
+    @Test func idempotencyKeyYieldsTheExistingEntry() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try store.enqueue(Self.mail(to: ["a@example.com"], kind: .twoFactor, key: "2fa-req-1"), now: start)
+        let second = try store.enqueue(Self.mail(to: ["a@example.com"], kind: .twoFactor, key: "2fa-req-1"), now: start)
+        #expect(first.created && !second.created)
+        #expect(first.entry.id == second.entry.id)
+        let other = try store.enqueue(Self.mail(to: ["a@example.com"], kind: .twoFactor, tenant: "other", key: "2fa-req-1"), now: start)
+        #expect(other.created)
+    }
+
+    @Test func lateTwoFactorMailExpiresAndIsNeverSent() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer()
+        let clock = ManualWallClock(now: start)
+        let (entry, _) = try store.enqueue(Self.mail(to: ["user@example.com"], kind: .twoFactor), now: clock.now)
+        #expect(entry.expiresAt == start.addingTimeInterval(600))
+        clock.advance(by: 601)
+        try await Self.deliverer(store, peer, clock: clock).run(once: true)
+        #expect(peer.messages.isEmpty)
+        #expect(try store.entry(entry.id!)?.status == .expired)
+    }
+
+    @Test func temporaryFailuresAreRetriedOnScheduleThenFailWithAnAuditEntry() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer(["--scenario", "tempfail-data"])
+        let clock = ManualWallClock(now: start)
+        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
+        let deliverer = Self.deliverer(store, peer, clock: clock)
+        var seen: [OutboxStatus] = []
+        for delay in [0.0, 5, 30, 300] {
+            clock.advance(by: delay)
+            try await deliverer.run(once: true)
+            seen.append(try #require(try store.entry(entry.id!)).status)
+            // Not due before its time: running again at once sends nothing.
+            try await deliverer.run(once: true)
+        }
+        #expect(seen == [.retrying, .retrying, .retrying, .failed])
+        let attempts = try store.attempts(of: entry.id!)
+        #expect(attempts.count == 4)
+        #expect(attempts.allSatisfy { $0.replyCode == 451 && $0.enhancedCode == "4.3.0" })
+        #expect(attempts.map(\.at) == [start, start + 5, start + 35, start + 335])
+        let audit = try store.audit()
+        #expect(audit.first?.action == "mail.failed")
+        #expect(audit.first?.detail.contains("451 4.3.0") == true)
+    }
+
+    @Test func permanentRejectionIsFinalAtOnceAndSuppressesTheAddress() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer(["--scenario", "reject-rcpt"])
+        let clock = ManualWallClock(now: start)
+        let deliverer = Self.deliverer(store, peer, clock: clock)
+        let (first, _) = try store.enqueue(Self.mail(to: ["ops@example.com", "unknown@example.com"]), now: clock.now)
+        try await deliverer.run(once: true)
+        #expect(try store.entry(first.id!)?.status == .partiallySent)
+        let recipients = try store.recipients(of: first.id!)
+        #expect(recipients.map(\.status) == [.accepted, .failed])
+        #expect(recipients[1].replyCode == 550 && recipients[1].enhancedCode == "5.1.1")
+        #expect(try store.suppressions(tenantID: "acme").map(\.address) == ["unknown@example.com"])
+        #expect(try store.suppressions(tenantID: "other").isEmpty == true)
+
+        let (second, _) = try store.enqueue(Self.mail(to: ["Unknown@example.com", "cto@example.com"]), now: clock.now)
+        try await deliverer.run(once: true)
+        #expect(peer.envelopes.last?.rcpt_tos == ["cto@example.com"])
+        #expect(try store.recipients(of: second.id!).map(\.status) == [.suppressed, .accepted])
+
+        try store.liftSuppression(tenantID: "acme", address: "unknown@example.com", actor: "admin", now: clock.now)
+        #expect(try store.suppressions(tenantID: "acme").isEmpty)
+        #expect(try store.audit().first?.action == "suppression.lifted")
+        #expect(throws: StoreError.self) { try store.liftSuppression(tenantID: "acme", address: "unknown@example.com", actor: "admin", now: clock.now) }
+    }
+
+    /// A 4xx for one recipient retries that recipient alone; the accepted one is not sent again.
+    @Test func onlyTheTemporarilyFailedRecipientIsRetried() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer(["--scenario", "tempfail-rcpt-once"])
+        let clock = ManualWallClock(now: start)
+        let deliverer = Self.deliverer(store, peer, clock: clock)
+        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com", "busy@example.com"]), now: clock.now)
+        try await deliverer.run(once: true)
+        #expect(try store.entry(entry.id!)?.status == .retrying)
+        clock.advance(by: 5)
+        try await deliverer.run(once: true)
+        #expect(try store.entry(entry.id!)?.status == .sent)
+        #expect(peer.envelopes.map(\.rcpt_tos) == [["ops@example.com"], ["busy@example.com"]])
+    }
+
+    /// While a worker drains report mails, a 2FA mail waits for at most the send in progress.
+    @Test func twoFactorMailOvertakesAQueueOfReports() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer()
+        let clock = ManualWallClock(now: start)
+        for i in 0..<40 { _ = try store.enqueue(Self.mail(to: ["r@example.com"], subject: "report \(i)"), now: clock.now) }
+        let twoFactor = try Self.mail(to: ["user@example.com"], kind: .twoFactor, subject: "Your code")
+        let deliverer = Self.deliverer(store, peer, clock: clock) { inner in
+            HookTransport(inner: inner) { sent in
+                if sent == 3 { _ = try? store.enqueue(twoFactor, now: clock.now) }
+            }
+        }
+        try await deliverer.run(once: true)
+        let subjects = peer.messages.map { String(decoding: $0, as: UTF8.self) }.map { text in
+            text.split(separator: "\r\n").first { $0.hasPrefix("Subject: ") }.map { String($0.dropFirst(9)) } ?? ""
+        }
+        #expect(subjects.count == 41)
+        #expect(subjects.firstIndex(of: "Your code") == 3)
+    }
+
+    @Test func aCrashedWorkersLeaseExpiresAndTheMailGoesOut() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer()
+        let clock = ManualWallClock(now: start)
+        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
+        #expect(try store.claim(owner: "crashed", now: clock.now, lease: 300, limit: 10).count == 1)
+        try await Self.deliverer(store, peer, clock: clock).run(once: true)
+        #expect(peer.messages.isEmpty)
+        clock.advance(by: 301)
+        try await Self.deliverer(store, peer, clock: clock).run(once: true)
+        #expect(peer.messages.count == 1)
+        #expect(try store.entry(entry.id!)?.status == .sent)
+        // The crashed worker's late completion is ignored.
+        #expect(try store.complete(AttemptResult(outboxID: entry.id!, leaseOwner: "crashed", at: clock.now, recipients: [], queueID: nil, retryAt: nil)) == nil)
+    }
+
+    @Test func logFiltersAndPages() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for i in 0..<5 { _ = try store.enqueue(Self.mail(to: ["a\(i)@example.com"], kind: i % 2 == 0 ? .alert : .report, tenant: i < 3 ? "acme" : "globex"), now: start + Double(i)) }
+        #expect(try store.log(LogQuery(tenantID: "acme")).count == 3)
+        #expect(try store.log(LogQuery(kind: .alert)).count == 3)
+        #expect(try store.log(LogQuery(recipient: "A4@example.com")).map(\.entry.tenantID) == ["globex"])
+        let page1 = try store.log(LogQuery(limit: 2))
+        let page2 = try store.log(LogQuery(limit: 2, before: page1.last?.entry.id))
+        #expect(page1.map(\.entry.id!) == [5, 4])
+        #expect(page2.map(\.entry.id!) == [3, 2])
+        #expect(try store.log(LogQuery(from: start + 3)).count == 2)
+        #expect(try store.log(LogQuery(status: .sent)).isEmpty)
+    }
+
+    @Test func auditLogIsAppendOnly() throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try store.appendAudit(AuditEntry(at: start, actor: "admin", action: "settings.changed", detail: "x"))
+        #expect(throws: (any Error).self) { try store.pool.write { try $0.execute(sql: "DELETE FROM audit") } }
+        #expect(throws: (any Error).self) { try store.pool.write { try $0.execute(sql: "UPDATE audit SET actor = 'x'") } }
+        #expect(try store.audit().count == 1)
+    }
+
+    @Test func pruneRemovesOnlyOldFinalEntries() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer()
+        let clock = ManualWallClock(now: start)
+        _ = try store.enqueue(Self.mail(to: ["a@example.com"]), now: clock.now)
+        try await Self.deliverer(store, peer, clock: clock).run(once: true)
+        let (queued, _) = try store.enqueue(Self.mail(to: ["b@example.com"]), now: clock.now)
+        #expect(try store.prune(olderThanDays: 30, now: clock.now + 29 * 86_400) == 0)
+        #expect(try store.prune(olderThanDays: 30, now: clock.now + 31 * 86_400) == 1)
+        #expect(try store.log(LogQuery()).map(\.entry.id) == [queued.id])
+    }
+
+    @Test func missingRecipientIsRefused() throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var mail = try Self.mail(to: ["a@example.com"])
+        mail.recipients = []
+        #expect(throws: StoreError.self) { try store.enqueue(mail, now: start) }
+        #expect(try store.log(LogQuery()).isEmpty)
+    }
+}
+
+/// Wraps a transport and calls `afterSend` with the number of messages sent so far.
+final class HookTransport: MailTransport, @unchecked Sendable {
+    // @unchecked: used by one worker at a time, as every transport is.
+    let inner: any MailTransport
+    let afterSend: (Int) -> Void
+    var sent = 0
+
+    init(inner: any MailTransport, afterSend: @escaping (Int) -> Void) {
+        self.inner = inner
+        self.afterSend = afterSend
+    }
+
+    func send(batch: [EncodedMessage]) async -> [Result<DeliveryReport, SMTPError>] {
+        let results = await inner.send(batch: batch)
+        sent += batch.count
+        afterSend(sent)
+        return results
+    }
+
+    func close() async { await inner.close() }
+}
