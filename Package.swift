@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Mail", "HeraldTestSupport"]),
         .testTarget(name: "CronTests", dependencies: ["Cron", "Clocks"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Store", "SMTP", "Mail", "Clocks", "HeraldTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["herald", "HeraldTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["herald", "HeraldTestSupport", "Store", "Mail"]),
     ],
     swiftLanguageModes: [.v6]
 )
