@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "SMTP", targets: ["SMTP"]),
         .library(name: "Cron", targets: ["Cron"]),
         .library(name: "Clocks", targets: ["Clocks"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Delivery", targets: ["Delivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

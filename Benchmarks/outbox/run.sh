@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Herald's outbox against a plain SQLite queue in Python (same pragmas), in one run; then delivery
+# into Postfix's smtp-sink with 1 and 4 workers, and 2FA latency while 10,000 report mails drain.
+#
+#   Benchmarks/outbox/run.sh [COUNT]     (default 10000)
+set -euo pipefail
+cd "$(dirname "$0")"
+count=${1:-10000}
+../../scripts/setup >/dev/null
+swift build -c release >&2
+bench=$(swift build -c release --show-bin-path)/OutboxBench
+for durability in full normal; do
+  "$bench" store --count "$count" --durability "$durability"
+  python3 sqlite_queue.py "$count" "$durability"
+done
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+user=(); [[ $(id -u) -eq 0 ]] && user=(-u nobody)
+/usr/sbin/smtp-sink "${user[@]}" 127.0.0.1:"$port" 256 &
+sink=$!
+trap 'kill $sink 2>/dev/null || true' EXIT
+sleep 0.5
+for workers in 1 4; do
+  /usr/bin/time -f "  peak memory %M KB" "$bench" e2e --port "$port" --count "$count" --workers "$workers"
+done
+"$bench" latency --port "$port" --count "$count" --workers 2 --probes 100
