@@ -175,14 +175,26 @@ extension Store {
     @discardableResult
     public func complete(_ result: AttemptResult) throws -> OutboxStatus? {
         try write { db in
-            guard var entry = try OutboxEntry.fetchOne(db, key: result.outboxID),
-                  entry.leaseOwner == result.leaseOwner, entry.status == .sending else { return nil }
-            let number = entry.attempts + 1
+            // Only the columns needed: the message itself is neither read nor rewritten here.
+            guard let row = try Row.fetchOne(db, sql: """
+                    SELECT tenantID, kind, attempts, leaseOwner, status FROM outbox WHERE id = ?
+                    """, arguments: [result.outboxID]),
+                  row["leaseOwner"] as String? == result.leaseOwner, row["status"] as String? == OutboxStatus.sending.rawValue
+            else { return nil }
+            let tenantID: String = row["tenantID"]
+            let kind: String = row["kind"]
+            let number = (row["attempts"] as Int) + 1
+            let insertAttempt = try db.cachedStatement(sql: """
+                INSERT INTO attempt (outboxID, number, recipient, at, outcome, replyCode, enhancedCode, replyText)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let updateRecipient = try db.cachedStatement(sql: """
+                UPDATE outboxRecipient SET status = ?, replyCode = ?, enhancedCode = ?, replyText = ?, updatedAt = ?
+                WHERE outboxID = ? AND address = ?
+                """)
             for r in result.recipients {
-                var attempt = Attempt(id: nil, outboxID: result.outboxID, number: number, recipient: r.address, at: result.at,
-                                      outcome: r.outcome.rawValue, replyCode: r.replyCode, enhancedCode: r.enhancedCode,
-                                      replyText: r.replyText)
-                try attempt.insert(db)
+                try insertAttempt.execute(arguments: [result.outboxID, number, r.address, result.at, r.outcome.rawValue,
+                                                      r.replyCode, r.enhancedCode, r.replyText])
                 let status: RecipientStatus
                 switch r.outcome {
                 case .accepted: status = .accepted
@@ -191,15 +203,13 @@ extension Store {
                 case .suppressed: status = .suppressed
                 case .expired: status = .expired
                 }
-                try db.execute(sql: """
-                    UPDATE outboxRecipient SET status = ?, replyCode = ?, enhancedCode = ?, replyText = ?, updatedAt = ?
-                    WHERE outboxID = ? AND address = ?
-                    """, arguments: [status, r.replyCode, r.enhancedCode, r.replyText, result.at, result.outboxID, r.address])
+                try updateRecipient.execute(arguments: [status, r.replyCode, r.enhancedCode, r.replyText, result.at,
+                                                        result.outboxID, r.address])
                 if r.suppress {
-                    try Suppression(tenantID: entry.tenantID, address: r.address.lowercased(), reason: "no such user",
+                    try Suppression(tenantID: tenantID, address: r.address.lowercased(), reason: "no such user",
                                     replyCode: r.replyCode, enhancedCode: r.enhancedCode, replyText: r.replyText,
                                     createdAt: result.at).insert(db, onConflict: .ignore)
-                    var audit = AuditEntry(at: result.at, actor: "system", action: "suppression.added", tenantID: entry.tenantID,
+                    var audit = AuditEntry(at: result.at, actor: "system", action: "suppression.added", tenantID: tenantID,
                                            subject: "outbox:\(result.outboxID)",
                                            detail: "recipient suppressed after a permanent \(r.enhancedCode ?? String(r.replyCode ?? 0)) answer")
                     try audit.insert(db)
@@ -207,35 +217,35 @@ extension Store {
             }
             let statuses = try RecipientStatus.fetchAll(db, sql: "SELECT status FROM outboxRecipient WHERE outboxID = ?",
                                                         arguments: [result.outboxID])
-            entry.attempts = number
-            entry.leaseOwner = nil
-            entry.leaseUntil = nil
-            entry.updatedAt = result.at
-            if let q = result.queueID { entry.queueID = q }
+            let status: OutboxStatus
             if statuses.contains(.pending) {
-                entry.status = .retrying
-                entry.nextAttemptAt = result.retryAt ?? result.at
+                status = .retrying
             } else if statuses.allSatisfy({ $0 == .accepted }) {
-                entry.status = .sent
+                status = .sent
             } else if statuses.contains(.accepted) {
-                entry.status = .partiallySent
+                status = .partiallySent
             } else if statuses.allSatisfy({ $0 == .expired }) {
-                entry.status = .expired
+                status = .expired
             } else if statuses.allSatisfy({ $0 == .suppressed }) {
-                entry.status = .suppressed
+                status = .suppressed
             } else {
-                entry.status = .failed
+                status = .failed
             }
-            try entry.update(db)
-            if entry.status == .failed || entry.status == .partiallySent {
+            try db.execute(sql: """
+                UPDATE outbox SET status = ?, attempts = ?, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ?,
+                  queueID = COALESCE(?, queueID), nextAttemptAt = CASE WHEN ? THEN ? ELSE nextAttemptAt END
+                WHERE id = ?
+                """, arguments: [status, number, result.at, result.queueID, status == .retrying, result.retryAt ?? result.at,
+                                 result.outboxID])
+            if status == .failed || status == .partiallySent {
                 let failed = result.recipients.filter { $0.outcome != .accepted }
                 let why = failed.first.map { "\($0.replyCode.map(String.init) ?? "")\($0.enhancedCode.map { " \($0)" } ?? "") \($0.replyText ?? $0.outcome.rawValue)" } ?? ""
-                var audit = AuditEntry(at: result.at, actor: "system", action: "mail.failed", tenantID: entry.tenantID,
+                var audit = AuditEntry(at: result.at, actor: "system", action: "mail.failed", tenantID: tenantID,
                                        subject: "outbox:\(result.outboxID)",
-                                       detail: "\(entry.kind.rawValue) mail \(entry.status.rawValue) after \(number) attempt(s): \(failed.count) recipient(s) failed; last reply: \(why.trimmingCharacters(in: .whitespaces))")
+                                       detail: "\(kind) mail \(status.rawValue) after \(number) attempt(s): \(failed.count) recipient(s) failed; last reply: \(why.trimmingCharacters(in: .whitespaces))")
                 try audit.insert(db)
             }
-            return entry.status
+            return status
         }
     }
 

@@ -11,10 +11,13 @@ import Mail
 import SMTP
 import Store
 
-var options: [String: String] = [:]
-var args = CommandLine.arguments.dropFirst()
-let mode = args.popFirst() ?? ""
-while let key = args.popFirst(), key.hasPrefix("--"), let value = args.popFirst() { options[String(key.dropFirst(2))] = value }
+let options: [String: String] = {
+    var options: [String: String] = [:]
+    var args = CommandLine.arguments.dropFirst(2)
+    while let key = args.popFirst(), key.hasPrefix("--"), let value = args.popFirst() { options[String(key.dropFirst(2))] = value }
+    return options
+}()
+let mode = CommandLine.arguments.dropFirst().first ?? ""
 let count = options["count"].flatMap(Int.init) ?? 10_000
 let durability = Store.Durability(rawValue: options["durability"] ?? "full") ?? .full
 
@@ -36,8 +39,9 @@ func mail(_ i: Int, kind: MailKind = .report) throws -> NewMail {
                    subject: m.subject, mailFrom: e.mailFrom, recipients: e.recipients)
 }
 
+let sinkPort = Int(options["port"] ?? "") ?? 25
 func sinkSettings() -> SMTPSettings {
-    SMTPSettings(host: "127.0.0.1", port: Int(options["port"] ?? "") ?? 25, tls: .none, ehloName: "bench.herald.test")
+    SMTPSettings(host: "127.0.0.1", port: sinkPort, tls: .none, ehloName: "bench.herald.test")
 }
 
 switch mode {
