@@ -8,6 +8,7 @@ NNNN.json beside it (envelope, TLS, AUTH login); the number of TCP connections i
 """
 import argparse
 import asyncio
+import base64
 import json
 import os
 import ssl
@@ -23,6 +24,7 @@ def parse_args():
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--auth", help="USER:PASSWORD; AUTH is then required")
+    p.add_argument("--oauth2", help="USER:TOKEN accepted by AUTH XOAUTH2")
     p.add_argument("--hide-auth", action="store_true", help="never advertise AUTH")
     p.add_argument("--exclude-auth", action="append", default=[], help="an AUTH mechanism not to offer")
     p.add_argument("--size", type=int, default=33554432)
@@ -44,6 +46,19 @@ class Handler:
             responses = [r for r in responses if not r[4:].upper().startswith("AUTH")]
             responses[-1] = "250 " + responses[-1][4:]
         return responses
+
+    async def auth_XOAUTH2(self, server, args):
+        """XOAUTH2 as Google and Microsoft use it: base64 of user=U^Aauth=Bearer T^A^A."""
+        if len(args) == 1:
+            data = await server.challenge_auth("")
+        else:
+            data = base64.b64decode(args[1])
+        if not isinstance(data, bytes) or not self.args.oauth2:
+            return AuthResult(success=False, handled=False)
+        fields = dict(f.split(b"=", 1) for f in data.split(b"\x01") if b"=" in f)
+        user, _, token = self.args.oauth2.partition(":")
+        ok = fields.get(b"user") == user.encode() and fields.get(b"auth") == b"Bearer " + token.encode()
+        return AuthResult(success=ok, handled=False, auth_data=LoginPassword(user.encode(), b""))
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.args.scenario == "reject-rcpt" and address.lower().startswith("unknown"):
@@ -128,7 +143,7 @@ async def main():
             tls_context=context if args.tls == "starttls" else None,
             require_starttls=args.tls == "starttls",
             authenticator=authenticator if args.auth else None,
-            auth_required=bool(args.auth),
+            auth_required=bool(args.auth or args.oauth2),
             auth_require_tls=args.tls == "starttls",
             auth_exclude_mechanism=args.exclude_auth or None,
             timeout=30,

@@ -102,6 +102,23 @@ import Testing
         await session.close()
     }
 
+    @Test func oauth2BearerTokenWithXOAUTH2() async throws {
+        let token = "ya29.a0-Bearer-Token"
+        let peer = try SMTPPeer(["--tls", "starttls", "--oauth2", "reporter@example.com:\(token)",
+                                 "--exclude-auth", "PLAIN", "--exclude-auth", "LOGIN"])
+        var settings = try Self.settings(peer, tls: .starttls)
+        settings.username = "reporter@example.com"
+        settings.oauth2Token = Secret(token)
+        let session = try SMTPSession(settings: settings, keepTranscript: true)
+        let report = try await session.send(Self.message())
+        #expect(report.allAccepted)
+        #expect(peer.envelopes.first?.auth == "reporter@example.com")
+        let (mechanism, transcript) = await session.withConnection { ($0.conversation.authMechanism, $0.conversation.transcript) }
+        #expect(mechanism == "XOAUTH2")
+        #expect(!transcript.map(\.text).joined().contains(token))
+        await session.close()
+    }
+
     @Test func wrongPasswordIsPermanentWithTheServersReply() async throws {
         let peer = try SMTPPeer(["--tls", "starttls", "--auth", "reporter:right"])
         let error = await #expect(throws: SMTPError.self) {
