@@ -88,7 +88,7 @@ public final class Deliverer: Sendable {
         let toSend = mail.pendingRecipients.filter { !suppressed.contains($0) }
         var queueID: String?
         if !toSend.isEmpty {
-            let message = EncodedMessage(bytes: [UInt8](entry.message), messageID: entry.messageID,
+            let message = EncodedMessage(bytes: [UInt8](mail.message), messageID: entry.messageID,
                                          mailFrom: entry.mailFrom, recipients: toSend)
             let outcome: Result<DeliveryReport, SMTPError>
             if let transport {

@@ -28,7 +28,8 @@ public enum RecipientStatus: String, Codable, Sendable, DatabaseValueConvertible
     case pending, accepted, failed, suppressed, expired
 }
 
-/// One mail in the outbox: the final MIME bytes, the envelope sender, and its state.
+/// One mail in the outbox: the envelope sender and its state. The MIME bytes live in their own
+/// table, written once, so the frequent state updates stay small rows.
 public struct OutboxEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "outbox"
     public var id: Int64?
@@ -39,7 +40,6 @@ public struct OutboxEntry: Codable, Sendable, FetchableRecord, MutablePersistabl
     public var messageID: String
     public var subject: String
     public var mailFrom: String
-    public var message: Data
     public var idempotencyKey: String?
     public var createdAt: Date
     public var expiresAt: Date?

@@ -30,9 +30,10 @@ public struct NewMail: Sendable {
     }
 }
 
-/// An entry a worker holds a lease on, with the recipients still to deliver.
+/// An entry a worker holds a lease on, with its MIME bytes and the recipients still to deliver.
 public struct ClaimedMail: Sendable {
     public let entry: OutboxEntry
+    public let message: Data
     public let pendingRecipients: [String]
 }
 
@@ -98,10 +99,11 @@ extension Store {
             let expiry = mail.expiresAt ?? (mail.kind == .twoFactor ? now.addingTimeInterval(Self.defaultTwoFactorExpiry) : nil)
             var entry = OutboxEntry(id: nil, tenantID: mail.tenantID, kind: mail.kind, priority: mail.kind.priority,
                                     status: .queued, messageID: mail.messageID, subject: mail.subject, mailFrom: mail.mailFrom,
-                                    message: mail.message, idempotencyKey: mail.idempotencyKey, createdAt: now,
+                                    idempotencyKey: mail.idempotencyKey, createdAt: now,
                                     expiresAt: expiry, nextAttemptAt: now, attempts: 0, leaseOwner: nil, leaseUntil: nil,
                                     queueID: nil, updatedAt: now)
             try entry.insert(db)
+            try db.execute(sql: "INSERT INTO outboxMessage (outboxID, message) VALUES (?, ?)", arguments: [entry.id!, mail.message])
             var seen = Set<String>()
             for address in mail.recipients where seen.insert(address.lowercased()).inserted {
                 try OutboxRecipient(outboxID: entry.id!, address: address, status: .pending, replyCode: nil,
@@ -116,19 +118,21 @@ extension Store {
     public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int) throws -> [ClaimedMail] {
         try write { db in
             let dueCondition = "((status IN ('queued', 'retrying') AND nextAttemptAt <= :now) OR (status = 'sending' AND leaseUntil <= :now))"
-            guard let lane = try Int.fetchOne(db, sql: "SELECT MIN(priority) FROM outbox WHERE \(dueCondition)",
+            guard let lane = try Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(priority) FROM outbox WHERE \(dueCondition)"),
                                               arguments: ["now": now]) else { return [] }
-            let entries = try OutboxEntry.fetchAll(db, sql: """
+            let entries = try OutboxEntry.fetchAll(db.cachedStatement(sql: """
                 UPDATE outbox SET status = 'sending', leaseOwner = :owner, leaseUntil = :until, updatedAt = :now
                 WHERE id IN (SELECT id FROM outbox WHERE \(dueCondition) AND priority = :lane
                              ORDER BY nextAttemptAt, id LIMIT :limit)
                 RETURNING *
-                """, arguments: ["owner": owner, "until": now.addingTimeInterval(lease), "now": now, "lane": lane, "limit": limit])
+                """), arguments: ["owner": owner, "until": now.addingTimeInterval(lease), "now": now, "lane": lane, "limit": limit])
+            let message = try db.cachedStatement(sql: "SELECT message FROM outboxMessage WHERE outboxID = ?")
+            let pending = try db.cachedStatement(sql: """
+                SELECT address FROM outboxRecipient WHERE outboxID = ? AND status = 'pending' ORDER BY rowid
+                """)
             return try entries.sorted { ($0.nextAttemptAt, $0.id!) < ($1.nextAttemptAt, $1.id!) }.map { entry in
-                let pending = try String.fetchAll(db, sql: """
-                    SELECT address FROM outboxRecipient WHERE outboxID = ? AND status = 'pending' ORDER BY rowid
-                    """, arguments: [entry.id!])
-                return ClaimedMail(entry: entry, pendingRecipients: pending)
+                ClaimedMail(entry: entry, message: try Data.fetchOne(message, arguments: [entry.id!]) ?? Data(),
+                            pendingRecipients: try String.fetchAll(pending, arguments: [entry.id!]))
             }
         }
     }
@@ -176,13 +180,16 @@ extension Store {
     public func complete(_ result: AttemptResult) throws -> OutboxStatus? {
         try write { db in
             // Only the columns needed: the message itself is neither read nor rewritten here.
-            guard let row = try Row.fetchOne(db, sql: """
+            // Cached statements: this runs once per delivered mail, and compiling SQL is most of its CPU.
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT tenantID, kind, attempts, leaseOwner, status FROM outbox WHERE id = ?
-                    """, arguments: [result.outboxID]),
+                    """), arguments: [result.outboxID]),
                   row["leaseOwner"] as String? == result.leaseOwner, row["status"] as String? == OutboxStatus.sending.rawValue
             else { return nil }
             let tenantID: String = row["tenantID"]
             let kind: String = row["kind"]
+            // Formatting a date for SQLite is costly; do it once.
+            let at = result.at.databaseValue
             let number = (row["attempts"] as Int) + 1
             let insertAttempt = try db.cachedStatement(sql: """
                 INSERT INTO attempt (outboxID, number, recipient, at, outcome, replyCode, enhancedCode, replyText)
@@ -193,7 +200,7 @@ extension Store {
                 WHERE outboxID = ? AND address = ?
                 """)
             for r in result.recipients {
-                try insertAttempt.execute(arguments: [result.outboxID, number, r.address, result.at, r.outcome.rawValue,
+                try insertAttempt.execute(arguments: [result.outboxID, number, r.address, at, r.outcome.rawValue,
                                                       r.replyCode, r.enhancedCode, r.replyText])
                 let status: RecipientStatus
                 switch r.outcome {
@@ -203,7 +210,7 @@ extension Store {
                 case .suppressed: status = .suppressed
                 case .expired: status = .expired
                 }
-                try updateRecipient.execute(arguments: [status, r.replyCode, r.enhancedCode, r.replyText, result.at,
+                try updateRecipient.execute(arguments: [status, r.replyCode, r.enhancedCode, r.replyText, at,
                                                         result.outboxID, r.address])
                 if r.suppress {
                     try Suppression(tenantID: tenantID, address: r.address.lowercased(), reason: "no such user",
@@ -215,7 +222,7 @@ extension Store {
                     try audit.insert(db)
                 }
             }
-            let statuses = try RecipientStatus.fetchAll(db, sql: "SELECT status FROM outboxRecipient WHERE outboxID = ?",
+            let statuses = try RecipientStatus.fetchAll(db.cachedStatement(sql: "SELECT status FROM outboxRecipient WHERE outboxID = ?"),
                                                         arguments: [result.outboxID])
             let status: OutboxStatus
             if statuses.contains(.pending) {
@@ -231,11 +238,11 @@ extension Store {
             } else {
                 status = .failed
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE outbox SET status = ?, attempts = ?, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ?,
                   queueID = COALESCE(?, queueID), nextAttemptAt = CASE WHEN ? THEN ? ELSE nextAttemptAt END
                 WHERE id = ?
-                """, arguments: [status, number, result.at, result.queueID, status == .retrying, result.retryAt ?? result.at,
+                """).execute(arguments: [status, number, at, result.queueID, status == .retrying, result.retryAt?.databaseValue ?? at,
                                  result.outboxID])
             if status == .failed || status == .partiallySent {
                 let failed = result.recipients.filter { $0.outcome != .accepted }

@@ -27,7 +27,6 @@ extension Store {
                 t.column("messageID", .text).notNull()
                 t.column("subject", .text).notNull()
                 t.column("mailFrom", .text).notNull()
-                t.column("message", .blob).notNull()
                 t.column("idempotencyKey", .text)
                 t.column("createdAt", .datetime).notNull()
                 t.column("expiresAt", .datetime)
@@ -38,6 +37,11 @@ extension Store {
                 t.column("queueID", .text)
                 t.column("updatedAt", .datetime).notNull()
                 t.uniqueKey(["tenantID", "idempotencyKey"])
+            }
+            // The final MIME bytes, written once at enqueue and read when sent.
+            try db.create(table: "outboxMessage") { t in
+                t.primaryKey("outboxID", .integer).references("outbox", onDelete: .cascade)
+                t.column("message", .blob).notNull()
             }
             // The claim query: due entries by lane, then by due time.
             try db.create(index: "outbox_due", on: "outbox", columns: ["status", "priority", "nextAttemptAt"])
