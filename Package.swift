@@ -23,7 +23,14 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // Cairo, cairo-pdf, Pango with its fontconfig backend: the PDF renderer's C libraries.
+        .systemLibrary(
+            name: "CCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
+        ),
         .target(name: "Mail"),
+        .target(name: "Reports", dependencies: ["CCairo"]),
         // The Clock every waiting component takes, so tests move time instead of sleeping.
         .target(name: "Clocks"),
         .target(name: "Cron", dependencies: ["Clocks"]),
@@ -33,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "Mail", "SMTP", "Cron", "Store", "Delivery",
+                "Mail", "SMTP", "Cron", "Store", "Delivery", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +48,7 @@ let package = Package(
         .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
         .testTarget(name: "MailTests", dependencies: ["Mail", "HeraldTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Mail", "HeraldTestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "HeraldTestSupport"]),
         .testTarget(name: "CronTests", dependencies: ["Cron", "Clocks"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Store", "SMTP", "Mail", "Clocks", "HeraldTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["herald", "HeraldTestSupport", "Store", "Mail"]),

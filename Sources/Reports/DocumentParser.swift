@@ -1,0 +1,250 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Reads a report document in Herald's XML form (see ReportTemplates/README.md).
+public enum DocumentParser {
+    /// Parses `xml`.
+    /// - Throws: ``ReportError`` with code ``ReportError/Code/document`` naming the line, the element and the problem.
+    public static func parse(_ xml: Data) throws -> ReportDocument {
+        let root = try XMLTree.parse(xml)
+        guard root.name == "report" else {
+            throw ReportError(.document, "the root element is <\(root.name)>; a report document starts with <report>", line: root.line)
+        }
+        var doc = ReportDocument()
+        doc.title = root.attributes["title"] ?? ""
+        doc.author = root.attributes["author"] ?? ""
+        doc.subject = root.attributes["subject"] ?? ""
+        doc.pageLabel = root.attributes["page-label"] ?? doc.pageLabel
+        if let created = root.attributes["created"] {
+            guard let date = ISO8601DateFormatter().date(from: created) else {
+                throw ReportError(.document, "<report created=\"\(created)\">: not an ISO 8601 instant like 2026-11-25T08:00:00Z", line: root.line)
+            }
+            doc.created = date
+        }
+        for child in root.children {
+            switch child.name {
+            case "header": doc.header = child.text
+            case "footer": doc.footer = child.text
+            case "title-page": doc.titlePage = try child.children.map(block)
+            default: doc.blocks.append(try block(child))
+            }
+        }
+        return doc
+    }
+
+    static func block(_ e: XMLTree.Element) throws -> Block {
+        switch e.name {
+        case "h1", "h2", "h3": return .heading(level: Int(String(e.name.last!))!, text: try rich(e))
+        case "p": return .paragraph(try rich(e))
+        case "ul", "ol":
+            return .list(ordered: e.name == "ol", items: try e.children.map { li in
+                guard li.name == "li" else { throw unexpected(li, in: e, expected: "<li>") }
+                return try rich(li)
+            })
+        case "kv":
+            return .keyValue(try e.children.map { item in
+                guard item.name == "item", let key = item.attributes["key"] else {
+                    throw ReportError(.document, "<kv> holds <item key=\"...\">value</item> elements; found <\(item.name)>", line: item.line)
+                }
+                return (key, try rich(item))
+            })
+        case "table": return .table(try table(e))
+        case "page-break": return .pageBreak
+        case "spacer": return .spacer(try number(e, "height") ?? 12)
+        case "keep": return .keepTogether(try e.children.map(block))
+        case "img":
+            guard let src = e.attributes["src"] else { throw ReportError(.document, "<img> needs src=\"file.png\" (a PNG)", line: e.line) }
+            let data: Data?
+            if src.hasPrefix("data:image/png;base64,") {
+                data = Data(base64Encoded: String(src.dropFirst("data:image/png;base64,".count)))
+            } else {
+                data = FileManager.default.contents(atPath: src)
+            }
+            guard let png = data, png.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
+                throw ReportError(.document, "<img src=\"\(src.prefix(60))\">: not a readable PNG file or data: URL", line: e.line)
+            }
+            return .image(png: png, width: try number(e, "width"))
+        default:
+            throw ReportError(.document, "unknown element <\(e.name)>; use h1-h3, p, ul, ol, kv, table, img, keep, spacer or page-break", line: e.line)
+        }
+    }
+
+    static func number(_ e: XMLTree.Element, _ attribute: String) throws -> Double? {
+        guard let text = e.attributes[attribute] else { return nil }
+        guard let value = Double(text), value >= 0, value.isFinite else {
+            throw ReportError(.document, "<\(e.name) \(attribute)=\"\(text)\">: not a non-negative number", line: e.line)
+        }
+        return value
+    }
+
+    static func unexpected(_ child: XMLTree.Element, in parent: XMLTree.Element, expected: String) -> ReportError {
+        ReportError(.document, "<\(parent.name)> may hold only \(expected); found <\(child.name)>", line: child.line)
+    }
+
+    static func table(_ e: XMLTree.Element) throws -> Table {
+        var header: [[Cell]] = []
+        var rows: [[Cell]] = []
+        func readRows(_ section: XMLTree.Element, into target: inout [[Cell]]) throws {
+            for tr in section.children {
+                guard tr.name == "tr" else { throw unexpected(tr, in: section, expected: "<tr>") }
+                target.append(try tr.children.map { cell in
+                    guard cell.name == "td" || cell.name == "th" else { throw unexpected(cell, in: tr, expected: "<td> or <th>") }
+                    var status: Status?
+                    if let s = cell.attributes["status"] {
+                        guard let parsed = Status(rawValue: s) else {
+                            throw ReportError(.document, "<\(cell.name) status=\"\(s)\">: use OK, WARN, CRIT or NO_DATA", line: cell.line)
+                        }
+                        status = parsed
+                    }
+                    var text = try rich(cell)
+                    if let status, text.plain.isEmpty { text = RichText(status.rawValue) }
+                    return Cell(text: text, status: status)
+                })
+            }
+        }
+        for section in e.children {
+            switch section.name {
+            case "thead": try readRows(section, into: &header)
+            case "tbody": try readRows(section, into: &rows)
+            case "tr":
+                var one: [[Cell]] = []
+                try readRows(XMLTree.Element(name: "tbody", attributes: [:], children: [section], text: "", nodes: [], line: section.line), into: &one)
+                rows += one
+            default: throw unexpected(section, in: e, expected: "<thead>, <tbody> or <tr>")
+            }
+        }
+        let columns = max(header.map(\.count).max() ?? 0, rows.map(\.count).max() ?? 0)
+        guard columns > 0 else { throw ReportError(.document, "<table> has no cells", line: e.line) }
+        var widths = try (e.attributes["widths"]?.split(separator: ",").map { piece -> Double in
+            guard let w = Double(piece.trimmingCharacters(in: .whitespaces)), w > 0 else {
+                throw ReportError(.document, "<table widths=\"\(e.attributes["widths"]!)\">: relative widths must be positive numbers, like 3,1,1", line: e.line)
+            }
+            return w
+        }) ?? []
+        if widths.count != columns {
+            guard widths.isEmpty else {
+                throw ReportError(.document, "<table widths>: \(widths.count) widths for \(columns) columns", line: e.line)
+            }
+            widths = Array(repeating: 1, count: columns)
+        }
+        var alignments = try (e.attributes["align"]?.split(separator: ",").map { piece -> Alignment in
+            guard let a = Alignment(rawValue: piece.trimmingCharacters(in: .whitespaces)) else {
+                throw ReportError(.document, "<table align>: \"\(piece)\" is not left, center or right", line: e.line)
+            }
+            return a
+        }) ?? []
+        if alignments.count < columns { alignments += Array(repeating: .left, count: columns - alignments.count) }
+        return Table(widths: widths, alignments: Array(alignments.prefix(columns)), header: header, rows: rows,
+                     zebra: e.attributes["zebra"] != "false")
+    }
+
+    /// Inline content as Pango markup: <b>, <i>, <color value="#rrggbb">, <a href="...">.
+    static func rich(_ e: XMLTree.Element) throws -> RichText {
+        var markup = ""
+        var plain = ""
+        func walk(_ nodes: [XMLTree.Node]) throws {
+            for node in nodes {
+                switch node {
+                case .text(let t):
+                    markup += RichText.escape(t)
+                    plain += t
+                case .element(let child):
+                    switch child.name {
+                    case "b": markup += "<b>"; try walk(child.nodes); markup += "</b>"
+                    case "i": markup += "<i>"; try walk(child.nodes); markup += "</i>"
+                    case "color":
+                        guard let v = child.attributes["value"], v.count == 7, v.hasPrefix("#"), v.dropFirst().allSatisfy(\.isHexDigit) else {
+                            throw ReportError(.document, "<color value=...> needs a colour like #cf222e", line: child.line)
+                        }
+                        markup += "<span foreground=\"\(v)\">"; try walk(child.nodes); markup += "</span>"
+                    case "a":
+                        markup += "<span foreground=\"#0969da\" underline=\"single\">"; try walk(child.nodes); markup += "</span>"
+                    case "br": markup += "\n"; plain += " "
+                    default:
+                        throw ReportError(.document, "<\(child.name)> is not inline; inside <\(e.name)> use b, i, color, a or br", line: child.line)
+                    }
+                }
+            }
+        }
+        try walk(e.nodes)
+        return RichText(markup: Self.collapse(markup), plain: Self.collapse(plain))
+    }
+
+    /// Collapses runs of white space (as HTML does), so template indentation does not show.
+    static func collapse(_ s: String) -> String {
+        var out = ""
+        var pendingSpace = false
+        for c in s {
+            if c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n" {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(" ") }
+            pendingSpace = false
+            out.append(c)
+        }
+        return out
+    }
+}
+
+/// A small element tree built with Foundation's XMLParser, with line numbers for error messages.
+enum XMLTree {
+    indirect enum Node {
+        case text(String)
+        case element(Element)
+    }
+
+    struct Element {
+        var name: String
+        var attributes: [String: String]
+        var children: [Element]
+        var text: String
+        var nodes: [Node]
+        var line: Int
+    }
+
+    static func parse(_ data: Data) throws -> Element {
+        let parser = XMLParser(data: data)
+        let builder = Builder()
+        parser.delegate = builder
+        if !parser.parse() || builder.root == nil {
+            let line = parser.lineNumber
+            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "not well-formed"
+            throw ReportError(.document, "the document is not well-formed XML (\(reason)); check for unescaped & or < and unclosed elements", line: line)
+        }
+        return builder.root!
+    }
+
+    final class Builder: NSObject, XMLParserDelegate {
+        var stack: [Element] = []
+        var root: Element?
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            stack.append(Element(name: name, attributes: attributes, children: [], text: "", nodes: [], line: parser.lineNumber))
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            guard !stack.isEmpty else { return }
+            stack[stack.count - 1].text += string
+            if case .text(let previous)? = stack[stack.count - 1].nodes.last {
+                stack[stack.count - 1].nodes[stack[stack.count - 1].nodes.count - 1] = .text(previous + string)
+            } else {
+                stack[stack.count - 1].nodes.append(.text(string))
+            }
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            var element = stack.removeLast()
+            element.text = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if stack.isEmpty {
+                root = element
+            } else {
+                stack[stack.count - 1].children.append(element)
+                stack[stack.count - 1].nodes.append(.element(element))
+            }
+        }
+    }
+}

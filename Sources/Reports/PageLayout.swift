@@ -1,0 +1,209 @@
+import CCairo
+import Foundation
+
+/// One drawing step, placed on a page.
+enum DrawOp {
+    case text(TextLayout, x: Double, y: Double, color: RGB)
+    case rect(x: Double, y: Double, w: Double, h: Double, color: RGB)
+    case line(x1: Double, y1: Double, x2: Double, y2: Double, color: RGB, width: Double)
+    case image(Data, x: Double, y: Double, scale: Double)
+    case outline(level: Int, title: String, y: Double)
+}
+
+/// Places blocks on A4 pages: headings kept with what follows, tables split between rows with
+/// their header rows repeated, rows and keep-together groups never split.
+struct PageLayout {
+    static let pageWidth = 595.28, pageHeight = 841.89, margin = 56.0
+    static let top = 72.0, bottom = pageHeight - 64.0
+    static let contentWidth = pageWidth - 2 * margin
+    static let body = "DejaVu Sans 10", small = "DejaVu Sans 8"
+
+    let fonts: FontContext
+    let document: ReportDocument
+    var pages: [[DrawOp]] = []
+    var y = top
+
+    init(fonts: FontContext, document: ReportDocument) {
+        self.fonts = fonts
+        self.document = document
+    }
+
+    mutating func run() {
+        pages = [[]]
+        y = Self.top
+        if !document.titlePage.isEmpty {
+            y = 250
+            for block in document.titlePage { place(block) }
+            newPage()
+        }
+        for (i, block) in document.blocks.enumerated() {
+            // A heading goes to the next page rather than end a page alone.
+            if case .heading = block, i + 1 < document.blocks.count {
+                let needed = height(of: block) + min(height(of: document.blocks[i + 1]), 60)
+                if y + needed > Self.bottom && y > Self.top { newPage() }
+            }
+            place(block)
+        }
+        if pages.count > 1 && pages.last!.isEmpty { pages.removeLast() }
+    }
+
+    mutating func newPage() {
+        pages.append([])
+        y = Self.top
+    }
+
+    mutating func emit(_ op: DrawOp) { pages[pages.count - 1].append(op) }
+
+    /// Starts a new page when `h` does not fit below `y` (unless the page is still empty).
+    mutating func ensure(_ h: Double) {
+        if y + h > Self.bottom && y > Self.top { newPage() }
+    }
+
+    func headingFont(_ level: Int) -> String {
+        ["DejaVu Sans Bold 18", "DejaVu Sans Bold 14", "DejaVu Sans Bold 11.5"][min(max(level, 1), 3) - 1]
+    }
+
+    func height(of block: Block) -> Double {
+        var probe = PageLayout(fonts: fonts, document: document)
+        probe.pages = [[]]
+        probe.y = 0
+        probe.place(block)
+        return probe.pages.count == 1 ? probe.y : Self.bottom
+    }
+
+    mutating func place(_ block: Block) {
+        let width = Self.contentWidth
+        switch block {
+        case let .heading(level, text):
+            let t = TextLayout(fonts, markup: text.markup, font: headingFont(level), width: width)
+            ensure(t.height + 10)
+            y += level == 1 ? 8 : 4
+            emit(.outline(level: level, title: text.plain, y: y))
+            emit(.text(t, x: Self.margin, y: y, color: .text))
+            y += t.height + (level == 1 ? 10 : 6)
+        case let .paragraph(text):
+            let t = TextLayout(fonts, markup: text.markup, font: Self.body, width: width)
+            ensure(t.height)
+            emit(.text(t, x: Self.margin, y: y, color: .text))
+            y += t.height + 8
+        case let .list(ordered, items):
+            for (i, item) in items.enumerated() {
+                let marker = TextLayout(fonts, markup: ordered ? "\(i + 1)." : "•", font: Self.body, width: 18)
+                let t = TextLayout(fonts, markup: item.markup, font: Self.body, width: width - 18)
+                ensure(t.height)
+                emit(.text(marker, x: Self.margin, y: y, color: .text))
+                emit(.text(t, x: Self.margin + 18, y: y, color: .text))
+                y += t.height + 3
+            }
+            y += 5
+        case let .keyValue(pairs):
+            let keyWidth = width * 0.32
+            for pair in pairs {
+                let k = TextLayout(fonts, markup: RichText.escape(pair.key), font: Self.body, width: keyWidth - 8)
+                let v = TextLayout(fonts, markup: pair.value.markup, font: Self.body, width: width - keyWidth)
+                let h = max(k.height, v.height)
+                ensure(h + 4)
+                emit(.text(k, x: Self.margin, y: y + 2, color: .muted))
+                emit(.text(v, x: Self.margin + keyWidth, y: y + 2, color: .text))
+                y += h + 4
+                emit(.line(x1: Self.margin, y1: y, x2: Self.margin + width, y2: y, color: .rule, width: 0.5))
+            }
+            y += 8
+        case let .table(table):
+            placeTable(table)
+        case let .image(png, requested):
+            let (pixelWidth, pixelHeight) = Self.pngSize(png)
+            let w = min(requested ?? Double(pixelWidth), width)
+            let scale = pixelWidth > 0 ? w / Double(pixelWidth) : 1
+            let h = Double(pixelHeight) * scale
+            ensure(h)
+            emit(.image(png, x: Self.margin, y: y, scale: scale))
+            y += h + 8
+        case .pageBreak:
+            if y > Self.top { newPage() }
+        case let .keepTogether(blocks):
+            let total = blocks.reduce(0) { $0 + height(of: $1) }
+            if total <= Self.bottom - Self.top { ensure(total) }
+            for b in blocks { place(b) }
+        case let .spacer(h):
+            y += h
+            if y > Self.bottom { newPage() }
+        }
+    }
+
+    mutating func placeTable(_ table: Table) {
+        let total = table.widths.reduce(0, +)
+        let widths = table.widths.map { $0 / total * Self.contentWidth }
+        let pad = 4.0
+        func layoutRow(_ row: [Cell], bold: Bool) -> (cells: [TextLayout], height: Double) {
+            var cells: [TextLayout] = []
+            for (i, width) in widths.enumerated() {
+                let cell = i < row.count ? row[i] : Cell(text: RichText(""))
+                var markup = cell.text.markup
+                if bold || cell.status != nil { markup = "<b>\(markup)</b>" }
+                cells.append(TextLayout(fonts, markup: markup, font: Self.body, width: width - 2 * pad,
+                                        alignment: table.alignments[i]))
+            }
+            return (cells, (cells.map(\.height).max() ?? 0) + 2 * pad)
+        }
+        let header = table.header.map { layoutRow($0, bold: true) }
+        let headerHeight = header.reduce(0) { $0 + $1.height }
+        func drawRow(_ row: (cells: [TextLayout], height: Double), source: [Cell], fill: RGB?) {
+            var x = Self.margin
+            if let fill { emit(.rect(x: x, y: y, w: Self.contentWidth, h: row.height, color: fill)) }
+            for (i, cell) in row.cells.enumerated() {
+                var color = RGB.text
+                if i < source.count, let status = source[i].status {
+                    emit(.rect(x: x + 1, y: y + 1, w: widths[i] - 2, h: row.height - 2, color: .status(status)))
+                    color = .white
+                }
+                emit(.text(cell, x: x + pad, y: y + pad, color: color))
+                x += widths[i]
+            }
+            y += row.height
+            emit(.line(x1: Self.margin, y1: y, x2: Self.margin + Self.contentWidth, y2: y, color: .rule, width: 0.5))
+        }
+        func drawHeader() {
+            for (i, row) in header.enumerated() { drawRow(row, source: table.header[i], fill: .headerFill) }
+        }
+        let firstRowHeight = table.rows.first.map { layoutRow($0, bold: false).height } ?? 0
+        ensure(headerHeight + firstRowHeight)
+        drawHeader()
+        for (index, row) in table.rows.enumerated() {
+            let laid = layoutRow(row, bold: false)
+            if y + laid.height > Self.bottom {
+                newPage()
+                drawHeader()
+            }
+            drawRow(laid, source: row, fill: table.zebra && index % 2 == 1 ? .zebra : nil)
+        }
+        y += 10
+    }
+
+    /// The header line, and the footer with the page number.
+    static func furniture(_ fonts: FontContext, document: ReportDocument, page: Int, of pages: Int, isTitlePage: Bool) -> [DrawOp] {
+        var ops: [DrawOp] = []
+        if !isTitlePage && !document.header.isEmpty {
+            let h = TextLayout(fonts, markup: RichText.escape(document.header), font: small, width: contentWidth)
+            ops.append(.text(h, x: margin, y: 36, color: .muted))
+        }
+        let label = document.pageLabel.replacingOccurrences(of: "{page}", with: "\(page)")
+            .replacingOccurrences(of: "{pages}", with: "\(pages)")
+        let number = TextLayout(fonts, markup: RichText.escape(label), font: small, width: contentWidth, alignment: .right)
+        ops.append(.text(number, x: margin, y: bottom + 24, color: .muted))
+        if !document.footer.isEmpty {
+            let f = TextLayout(fonts, markup: RichText.escape(document.footer), font: small, width: contentWidth * 0.7)
+            ops.append(.text(f, x: margin, y: bottom + 24, color: .muted))
+        }
+        return ops
+    }
+
+    /// Width and height from a PNG's IHDR chunk.
+    static func pngSize(_ png: Data) -> (Int, Int) {
+        guard png.count >= 24 else { return (0, 0) }
+        let bytes = [UInt8](png.prefix(24))
+        let w = Int(bytes[16]) << 24 | Int(bytes[17]) << 16 | Int(bytes[18]) << 8 | Int(bytes[19])
+        let h = Int(bytes[20]) << 24 | Int(bytes[21]) << 16 | Int(bytes[22]) << 8 | Int(bytes[23])
+        return (w, h)
+    }
+}
