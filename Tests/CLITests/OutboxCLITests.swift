@@ -9,7 +9,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try SMTPPeer(["--scenario", "reject-rcpt"])
         let env = ["HERALD_DATABASE": dir.appendingPathComponent("h.sqlite").path,
-                   "HERALD_SMTP_SERVER": "smtp://127.0.0.1:\(peer.port)", "HERALD_SMTP_TLS": "none"]
+                   "HERALD_SMTP_SERVER": "smtp://127.0.0.1:\(peer.port)", "HERALD_SMTP_TLS": "none",
+                   // One worker: with two, each lane has its own worker and the arrival order is a race.
+                   "HERALD_DELIVERY_WORKERS": "1"]
         let config = packageRoot.appendingPathComponent("Config/herald.json").path
         let report = try CLITests.herald(["outbox", "add", "--config", config, "--kind", "report", "--tenant", "acme",
                                           "--from", "a@example.com", "--to", "ops@example.com", "--to", "unknown@example.com",

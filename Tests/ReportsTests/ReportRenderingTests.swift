@@ -1,0 +1,202 @@
+import Foundation
+import HeraldTestSupport
+import Testing
+@testable import Reports
+
+/// PDFs checked with real PDF tools: qpdf, poppler's pdffonts, pdftotext, pdfinfo and pdftoppm.
+@Suite struct ReportRenderingTests {
+    static let renderer = PDFRenderer(fontsDirectory: packageRoot.appendingPathComponent("Fonts").path)
+    static let statuses = ["OK", "WARN", "CRIT", "NO_DATA"]
+
+    /// A German availability report with `rows` hosts.
+    static func document(rows: Int) -> String {
+        var table = ""
+        for i in 0..<rows {
+            table += "<tr><td>host-\(String(format: "%03d", i)).acme.example</td><td>\(i % 3 == 0 ? "Überwachung" : "HTTP")</td>"
+            table += "<td status=\"\(statuses[i % 4])\"/><td>\(String(format: "%.2f", 99.9 - Double(i) * 0.01)) %</td></tr>\n"
+        }
+        return """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <report title="Verfügbarkeit KW 47" author="Herald" subject="Verfügbarkeit" created="2026-11-23T07:00:00Z" page-label="Seite {page} von {pages}">
+          <header>Acme &amp; Söhne GmbH · Verfügbarkeitsbericht</header>
+          <footer>Vertraulich</footer>
+          <title-page><h1>Verfügbarkeitsbericht KW 47</h1><p>Zeitraum 16.–22. November 2026</p></title-page>
+          <h1>Zusammenfassung</h1>
+          <p>Die Verfügbarkeit lag bei <b>99,95 %</b>. Größte Störung: <color value="#cf222e">db-1</color>. Sonderzeichen: ä ö ü ß € „Zitat“ <a href="https://example.com">Details</a>.</p>
+          <kv><item key="Hosts">\(rows)</item><item key="Ausfälle">3</item></kv>
+          <h2>Hosts</h2>
+          <table widths="4,2,1.2,1.5" align="left,left,center,right">
+            <thead><tr><th>Host</th><th>Dienst</th><th>Status</th><th>Anteil</th></tr></thead>
+            <tbody>\(table)</tbody>
+          </table>
+          <h2>Ende</h2>
+          <p>Ende des Berichts.</p>
+        </report>
+        """
+    }
+
+    static func tool(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func write(_ pdf: Data) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("herald-report-\(UUID().uuidString).pdf")
+        try pdf.write(to: url)
+        return url
+    }
+
+    @Test func germanReportPassesThePDFTools() throws {
+        let pdf = try Self.renderer.render(DocumentParser.parse(Data(Self.document(rows: 120).utf8)))
+        let url = try Self.write(pdf)
+        defer { try? FileManager.default.removeItem(at: url) }
+
+        #expect(try Self.tool("qpdf", ["--check", url.path]).status == 0)
+
+        let fonts = try Self.tool("pdffonts", [url.path]).output.split(separator: "\n").dropFirst(2)
+        #expect(!fonts.isEmpty)
+        for line in fonts {
+            let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+            // emb, sub, uni are the three columns before the object id.
+            #expect(columns.suffix(5).prefix(2) == ["yes", "yes"], "\(line)")
+            #expect(columns.first?.contains("+DejaVuSans") == true, "a font from outside Fonts/: \(line)")
+        }
+
+        let info = try Self.tool("pdfinfo", [url.path]).output
+        #expect(info.contains("Title:           Verfügbarkeit KW 47"))
+        #expect(info.contains("CreationDate:    Mon Nov 23 07:00:00 2026 UTC"))
+        let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }!.split(separator: " ").last!)!
+
+        let text = try Self.tool("pdftotext", ["-layout", url.path, "-"]).output
+        #expect(text.contains("ä ö ü ß € „Zitat“"))
+        #expect(text.contains("Größte Störung: db-1."))
+        // Every host once; the header row on every page the table spans.
+        for i in 0..<120 {
+            let host = "host-\(String(format: "%03d", i)).acme.example"
+            #expect(text.components(separatedBy: host).count == 2, "\(host)")
+        }
+        var tablePages = 0
+        for page in 2...pages {
+            let pageText = try Self.tool("pdftotext", ["-f", "\(page)", "-l", "\(page)", "-layout", url.path, "-"]).output
+            #expect(pageText.contains("Seite \(page) von \(pages)"))
+            if pageText.contains(".acme.example") {
+                tablePages += 1
+                #expect(pageText.contains("Host") && pageText.contains("Anteil"), "page \(page) lacks the header row")
+            }
+        }
+        #expect(tablePages >= 3)
+        let titlePage = try Self.tool("pdftotext", ["-f", "1", "-l", "1", url.path, "-"]).output
+        #expect(titlePage.contains("Verfügbarkeitsbericht KW 47") && !titlePage.contains("Acme & Söhne GmbH · Verfügbarkeitsbericht"))
+    }
+
+    @Test func sameInputSameBytesAlsoInParallel() async throws {
+        let document = try DocumentParser.parse(Data(Self.document(rows: 60).utf8))
+        let first = try Self.renderer.render(document)
+        let parallel = try await withThrowingTaskGroup(of: Data.self) { group in
+            for i in 0..<4 {
+                group.addTask { try await Self.renderer.render(document, on: DispatchQueue(label: "render-\(i)")) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(parallel.count == 4)
+        #expect(parallel.allSatisfy { $0 == first })
+    }
+
+    @Test func thousandsOfRowsMakeACorrectMultiPageReport() throws {
+        let pdf = try Self.renderer.render(DocumentParser.parse(Data(Self.document(rows: 3000).utf8)))
+        let url = try Self.write(pdf)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(try Self.tool("qpdf", ["--check", url.path]).status == 0)
+        let text = try Self.tool("pdftotext", [url.path, "-"]).output
+        #expect(text.contains("host-2999.acme.example"))
+        let pages = try Self.tool("pdfinfo", [url.path]).output
+        #expect(pages.contains("Pages:") && !pages.contains("Pages:           1\n"))
+    }
+
+    @Test(arguments: [
+        ("<report><p>ok</p><blink>x</blink></report>", "unknown element <blink>", 1),
+        ("<report>\n<table><tr><td status=\"RED\">x</td></tr></table></report>", "use OK, WARN, CRIT or NO_DATA", 2),
+        ("<report><table widths=\"1,2\"><tr><td>a</td><td>b</td><td>c</td></tr></table></report>", "2 widths for 3 columns", 1),
+        ("<report><p>unclosed <b>bold</p></report>", "not well-formed", 1),
+        ("<report created=\"yesterday\"/>", "not an ISO 8601 instant", 1),
+        ("<html/>", "starts with <report>", 1),
+        ("<report><p><h1>x</h1></p></report>", "<h1> is not inline", 1),
+    ])
+    func badDocumentsNameTheProblem(xml: String, message: String, line: Int) {
+        let error = #expect(throws: ReportError.self) { try DocumentParser.parse(Data(xml.utf8)) }
+        #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+        #expect(error?.line == line)
+    }
+
+    @Test func fontsOnlyFromTheConfiguredDirectory() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("herald-nofonts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let error = #expect(throws: ReportError.self) {
+            try PDFRenderer(fontsDirectory: empty.path).render(DocumentParser.parse(Data("<report><p>x</p></report>".utf8)))
+        }
+        #expect(error?.code == .fonts)
+    }
+
+    /// Pages rendered with pdftoppm (grayscale, 30 dpi) against committed golden images. Set
+    /// HERALD_UPDATE_GOLDEN=1 to write them anew after an intended change, and look at them.
+    @Test func pagesMatchTheGoldenImages() throws {
+        let pdf = try Self.renderer.render(DocumentParser.parse(Data(Self.document(rows: 120).utf8)))
+        let url = try Self.write(pdf)
+        let prefix = url.deletingPathExtension().path
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(try Self.tool("pdftoppm", ["-r", "30", "-gray", "-f", "1", "-l", "3", url.path, prefix]).status == 0)
+        let golden = packageRoot.appendingPathComponent("Tests/ReportsTests/Golden")
+        for page in 1...3 {
+            let rendered = try #require(FileManager.default.contents(atPath: "\(prefix)-\(page).pgm"))
+            try? FileManager.default.removeItem(atPath: "\(prefix)-\(page).pgm")
+            let goldenURL = golden.appendingPathComponent("availability-\(page).pgm")
+            if ProcessInfo.processInfo.environment["HERALD_UPDATE_GOLDEN"] == "1" {
+                try rendered.write(to: goldenURL)
+                continue
+            }
+            let expected = try #require(FileManager.default.contents(atPath: goldenURL.path), "missing \(goldenURL.path)")
+            let (a, b) = (try PGM(rendered), try PGM(expected))
+            #expect(a.width == b.width && a.height == b.height, "page \(page) size")
+            guard a.pixels.count == b.pixels.count else { continue }
+            var total = 0, far = 0
+            for (x, y) in zip(a.pixels, b.pixels) {
+                let d = abs(Int(x) - Int(y))
+                total += d
+                if d > 64 { far += 1 }
+            }
+            let mean = Double(total) / Double(a.pixels.count)
+            #expect(mean < 1.0 && Double(far) / Double(a.pixels.count) < 0.005, "page \(page): mean difference \(mean), \(far) pixels far off")
+        }
+    }
+}
+
+/// A binary PGM (P5) image as pdftoppm -gray writes it.
+struct PGM {
+    let width: Int, height: Int
+    let pixels: [UInt8]
+
+    init(_ data: Data) throws {
+        let bytes = [UInt8](data)
+        var fields: [Int] = []
+        var i = 2
+        while fields.count < 3 {
+            while i < bytes.count, bytes[i] == 32 || bytes[i] == 10 || bytes[i] == 13 || bytes[i] == 9 { i += 1 }
+            var n = 0
+            while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { n = n * 10 + Int(bytes[i] - 48); i += 1 }
+            fields.append(n)
+        }
+        guard bytes.starts(with: Array("P5".utf8)), fields[2] == 255 else { throw ReportError(.output, "not an 8-bit PGM") }
+        width = fields[0]
+        height = fields[1]
+        pixels = Array(bytes[(i + 1)...])
+    }
+}
