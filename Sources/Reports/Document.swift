@@ -106,6 +106,7 @@ public indirect enum Block: Sendable, Equatable {
     /// Blocks that go on one page together when they fit on one.
     case keepTogether([Block])
     case spacer(Double)
+    case chart(Chart)
 
     public static func == (lhs: Block, rhs: Block) -> Bool {
         switch (lhs, rhs) {
@@ -118,6 +119,7 @@ public indirect enum Block: Sendable, Equatable {
         case (.pageBreak, .pageBreak): true
         case let (.keepTogether(a), .keepTogether(b)): a == b
         case let (.spacer(a), .spacer(b)): a == b
+        case let (.chart(a), .chart(b)): a == b
         default: false
         }
     }

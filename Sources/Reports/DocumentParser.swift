@@ -51,6 +51,7 @@ public enum DocumentParser {
                 return (key, try rich(item))
             })
         case "table": return .table(try table(e))
+        case "chart": return .chart(try chart(e))
         case "page-break": return .pageBreak
         case "spacer": return .spacer(try number(e, "height") ?? 12)
         case "keep": return .keepTogether(try e.children.map(block))
@@ -67,7 +68,85 @@ public enum DocumentParser {
             }
             return .image(png: png, width: try number(e, "width"))
         default:
-            throw ReportError(.document, "unknown element <\(e.name)>; use h1-h3, p, ul, ol, kv, table, img, keep, spacer or page-break", line: e.line)
+            throw ReportError(.document, "unknown element <\(e.name)>; use h1-h3, p, ul, ol, kv, table, chart, img, keep, spacer or page-break", line: e.line)
+        }
+    }
+
+    static func instant(_ e: XMLTree.Element, _ attribute: String) throws -> Date {
+        guard let text = e.attributes[attribute], let date = ISO8601DateFormatter().date(from: text) else {
+            throw ReportError(.document, "<\(e.name) \(attribute)=...>: needs an ISO 8601 instant like 2026-11-23T00:00:00Z", line: e.line)
+        }
+        return date
+    }
+
+    static func zone(_ e: XMLTree.Element) throws -> TimeZone {
+        let name = e.attributes["tz"] ?? "UTC"
+        guard let zone = TimeZone(identifier: name) else {
+            throw ReportError(.document, "<\(e.name) tz=\"\(name)\">: unknown time zone; use an IANA name like Europe/Berlin", line: e.line)
+        }
+        return zone
+    }
+
+    static func status(_ e: XMLTree.Element) throws -> Status? {
+        guard let s = e.attributes["status"] else { return nil }
+        guard let status = Status(rawValue: s) else {
+            throw ReportError(.document, "<\(e.name) status=\"\(s)\">: use OK, WARN, CRIT or NO_DATA", line: e.line)
+        }
+        return status
+    }
+
+    /// `<chart type="timeseries|bars|timeline" ...>`; see ReportTemplates/README.md.
+    static func chart(_ e: XMLTree.Element) throws -> Chart {
+        let title = e.attributes["title"] ?? ""
+        let unit = e.attributes["unit"] ?? ""
+        switch e.attributes["type"] {
+        case "timeseries":
+            let series = try e.children.map { s -> TimeSeriesChart.Series in
+                guard s.name == "series" else { throw unexpected(s, in: e, expected: "<series>") }
+                var points: [(time: Date, value: Double?)] = []
+                for pair in s.text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "," }) {
+                    let parts = pair.split(separator: ":", maxSplits: 1)
+                    guard parts.count == 2, let t = Double(parts[0]) else {
+                        throw ReportError(.document, "<series name=\"\(s.attributes["name"] ?? "")\">: \"\(pair.prefix(40))\" is not EPOCH:VALUE (VALUE - for no data)", line: s.line)
+                    }
+                    let value: Double?
+                    if parts[1] == "-" || parts[1] == "null" {
+                        value = nil
+                    } else if let v = Double(parts[1]), v.isFinite {
+                        value = v
+                    } else {
+                        throw ReportError(.document, "<series name=\"\(s.attributes["name"] ?? "")\">: \"\(parts[1].prefix(20))\" is not a number", line: s.line)
+                    }
+                    points.append((Date(timeIntervalSince1970: t), value))
+                }
+                points.sort { $0.time < $1.time }
+                return TimeSeriesChart.Series(name: s.attributes["name"] ?? "", points: points)
+            }
+            return .timeSeries(TimeSeriesChart(title: title, unit: unit, area: e.attributes["style"] == "area",
+                                               threshold: try number(e, "threshold"), zone: try zone(e), series: series,
+                                               height: min(try number(e, "height") ?? 160, 500)))
+        case "bars":
+            let bars = try e.children.map { b -> BarChart.Bar in
+                guard b.name == "bar", let label = b.attributes["label"], let v = b.attributes["value"].flatMap(Double.init), v.isFinite else {
+                    throw ReportError(.document, "<chart type=\"bars\"> holds <bar label=\"...\" value=\"number\"/>", line: b.line)
+                }
+                return BarChart.Bar(label: label, value: v, status: try status(b))
+            }
+            return .bars(BarChart(title: title, unit: unit, target: try number(e, "target"), minimum: try number(e, "min"), bars: bars))
+        case "timeline":
+            let rows = try e.children.map { r -> TimelineChart.Row in
+                guard r.name == "row" else { throw unexpected(r, in: e, expected: "<row>") }
+                return TimelineChart.Row(label: r.attributes["label"] ?? "", spans: try r.children.map { s in
+                    guard s.name == "span", let st = try status(s) else {
+                        throw ReportError(.document, "<row> holds <span from=... to=... status=.../>", line: s.line)
+                    }
+                    return TimelineChart.Span(from: try instant(s, "from"), to: try instant(s, "to"), status: st)
+                })
+            }
+            return .timeline(TimelineChart(title: title, start: try instant(e, "start"), end: try instant(e, "end"),
+                                           zone: try zone(e), rows: rows))
+        default:
+            throw ReportError(.document, "<chart type=\"\(e.attributes["type"] ?? "")\">: use timeseries, bars or timeline", line: e.line)
         }
     }
 

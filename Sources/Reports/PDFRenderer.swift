@@ -66,6 +66,10 @@ public struct PDFRenderer: Sendable {
                     cairo_move_to(cr, x1, y1)
                     cairo_line_to(cr, x2, y2)
                     cairo_stroke(cr)
+                case let .chart(chart, x, y, width):
+                    cairo_save(cr)
+                    chart.draw(cr, fonts: layout.fonts, x: x, y: y, width: width)
+                    cairo_restore(cr)
                 case let .image(png, x, y, scale):
                     try drawPNG(png, cr: cr, x: x, y: y, scale: scale)
                 case let .outline(level, title, y):

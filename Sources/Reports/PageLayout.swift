@@ -8,6 +8,7 @@ enum DrawOp {
     case line(x1: Double, y1: Double, x2: Double, y2: Double, color: RGB, width: Double)
     case image(Data, x: Double, y: Double, scale: Double)
     case outline(level: Int, title: String, y: Double)
+    case chart(Chart, x: Double, y: Double, width: Double)
 }
 
 /// Places blocks on A4 pages: headings kept with what follows, tables split between rows with
@@ -125,6 +126,11 @@ struct PageLayout {
             let total = blocks.reduce(0) { $0 + height(of: $1) }
             if total <= Self.bottom - Self.top { ensure(total) }
             for b in blocks { place(b) }
+        case let .chart(chart):
+            let h = chart.height(width: width)
+            ensure(h)
+            emit(.chart(chart, x: Self.margin, y: y, width: width))
+            y += h + 12
         case let .spacer(h):
             y += h
             if y > Self.bottom { newPage() }
