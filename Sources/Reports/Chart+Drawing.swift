@@ -23,7 +23,8 @@ extension Chart {
 
 private func text(_ cr: OpaquePointer, _ fonts: FontContext, _ s: String, _ x: Double, _ y: Double, width: Double = 200,
                   font: String = "DejaVu Sans 7", color: RGB = .muted, alignment: Alignment = .left) {
-    let t = TextLayout(fonts, markup: RichText.escape(s), font: font, width: width, alignment: alignment)
+    // Chart text stays on one line: a long label is cut with "…" rather than run into the next row.
+    let t = TextLayout(fonts, markup: RichText.escape(s), font: font, width: width, alignment: alignment, singleLine: true)
     cairo_set_source_rgb(cr, color.r, color.g, color.b)
     cairo_move_to(cr, x, y)
     pango_cairo_show_layout(cr, t.layout)
@@ -154,7 +155,7 @@ private func drawBars(_ c: BarChart, _ cr: OpaquePointer, _ fonts: FontContext, 
         setColor(cr, color)
         cairo_rectangle(cr, barX, by + 2, max(0.5, bx(bar.value) - barX), 11)
         cairo_fill(cr)
-        let label = String(format: "%.2f", bar.value) + (c.unit == "%" ? " %" : "") + (bar.status.map { " \($0.rawValue)" } ?? "")
+        let label = (c.unit == "%" ? String(format: "%.2f %%", bar.value) : figure(bar.value) + (c.unit.isEmpty ? "" : " \(c.unit)")) + (bar.status.map { " \($0.rawValue)" } ?? "")
         text(cr, fonts, label, barX + barW + 4, by + 2, width: valueW + 40, font: "DejaVu Sans 7.5", color: .text)
     }
     if let target = c.target {

@@ -54,13 +54,15 @@ final class TextLayout {
     let width: Double
     let height: Double
 
-    init(_ fonts: FontContext, markup: String, font: String, width: Double, alignment: Alignment = .left) {
+    /// - Parameter singleLine: cut long text with "…" instead of wrapping (chart labels).
+    init(_ fonts: FontContext, markup: String, font: String, width: Double, alignment: Alignment = .left, singleLine: Bool = false) {
         layout = pango_layout_new(fonts.context)
         let description = pango_font_description_from_string(font)
         pango_layout_set_font_description(layout, description)
         pango_font_description_free(description)
         pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        if singleLine { pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END) }
         switch alignment {
         case .left: pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
         case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
