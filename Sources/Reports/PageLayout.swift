@@ -40,7 +40,7 @@ struct PageLayout {
         for (i, block) in document.blocks.enumerated() {
             // A heading goes to the next page rather than end a page alone.
             if case .heading = block, i + 1 < document.blocks.count {
-                let needed = height(of: block) + min(height(of: document.blocks[i + 1]), 60)
+                let needed = height(of: block) + min(leadHeight(of: document.blocks[i + 1]), 60)
                 if y + needed > Self.bottom && y > Self.top { newPage() }
             }
             place(block)
@@ -62,6 +62,17 @@ struct PageLayout {
 
     func headingFont(_ level: Int) -> String {
         ["DejaVu Sans Bold 18", "DejaVu Sans Bold 14", "DejaVu Sans Bold 11.5"][min(max(level, 1), 3) - 1]
+    }
+
+    /// The height of a block's first piece, which must stay with a heading above it: a table's
+    /// header and first row (laying out a long table twice to learn this would double its cost).
+    func leadHeight(of block: Block) -> Double {
+        if case let .table(table) = block {
+            let lead = Table(widths: table.widths, alignments: table.alignments, header: table.header,
+                             rows: Array(table.rows.prefix(1)), zebra: table.zebra)
+            return height(of: .table(lead))
+        }
+        return height(of: block)
     }
 
     func height(of block: Block) -> Double {
