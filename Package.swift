@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // C shim over libcurl: typed wrappers for the variadic curl_easy_setopt / curl_easy_getinfo.
@@ -35,13 +36,14 @@ let package = Package(
         .target(name: "Clocks"),
         .target(name: "Cron", dependencies: ["Clocks"]),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Delivery", dependencies: ["Store", "SMTP", "Mail", "Clocks"]),
+        .target(name: "Delivery", dependencies: ["Store", "SMTP", "Mail", "Clocks", .product(name: "Logging", package: "swift-log")]),
         .target(name: "SMTP", dependencies: ["CCurl", "Mail"]),
         .executableTarget(
             name: "herald",
             dependencies: [
                 "Mail", "SMTP", "Cron", "Store", "Delivery", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Starts the real peers the tests talk to (aiosmtpd, smtp-sink, Python oracles).

@@ -1,5 +1,6 @@
 import Clocks
 import Foundation
+import Logging
 import Mail
 import SMTP
 import Store
@@ -13,11 +14,16 @@ public final class Deliverer: Sendable {
     let clock: any WallClock
     let makeTransport: @Sendable () throws -> any MailTransport
     let ownerPrefix: String
+    let logger: Logger
 
     /// - Parameters:
+    ///   - logger: where attempts are logged (info: outcomes; debug: claims), with the outbox id,
+    ///     kind and status as metadata; addresses and contents are never logged. Silent by default.
     ///   - makeTransport: makes one transport per worker (e.g. an ``SMTPSession``).
     public init(store: Store, configuration: DeliveryConfiguration = DeliveryConfiguration(), clock: any WallClock,
+                logger: Logger = Logger(label: "herald.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
                 makeTransport: @escaping @Sendable () throws -> any MailTransport) {
+        self.logger = logger
         self.store = store
         self.configuration = configuration
         self.clock = clock
@@ -59,8 +65,11 @@ public final class Deliverer: Sendable {
                         try store.release(claimed[index...].map { $0.entry.id! }, owner: owner, now: clock.now)
                         break
                     }
-                    if transport == nil { transport = try? makeTransport() }
-                    try await deliver(mail, owner: owner, transport: transport)
+                    var transportError: Error?
+                    if transport == nil {
+                        do { transport = try makeTransport() } catch { transportError = error }
+                    }
+                    try await deliver(mail, owner: owner, transport: transport, transportError: transportError)
                 }
             }
         } catch {
@@ -71,7 +80,7 @@ public final class Deliverer: Sendable {
     }
 
     /// Sends one claimed entry to its pending recipients and records the outcome.
-    func deliver(_ mail: ClaimedMail, owner: String, transport: (any MailTransport)?) async throws {
+    func deliver(_ mail: ClaimedMail, owner: String, transport: (any MailTransport)?, transportError: Error? = nil) async throws {
         let entry = mail.entry
         let now = clock.now
         let id = entry.id!
@@ -94,7 +103,8 @@ public final class Deliverer: Sendable {
             if let transport {
                 outcome = await transport.send(batch: [message])[0]
             } else {
-                outcome = .failure(SMTPError(.invalidSettings, .configuration, "no transport could be created; check the SMTP settings"))
+                let cause = (transportError as? SMTPError)?.message ?? transportError.map { "\($0)" } ?? "unknown cause"
+                outcome = .failure(SMTPError(.invalidSettings, .configuration, "cannot set up the SMTP transport (\(cause)); check the SMTP settings"))
             }
             switch outcome {
             case .success(let report):
@@ -115,8 +125,20 @@ public final class Deliverer: Sendable {
                 return r
             }
         }
-        try store.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: clock.now, recipients: results,
-                                         queueID: queueID, retryAt: retryAt))
+        let status = try store.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: clock.now, recipients: results,
+                                                      queueID: queueID, retryAt: retryAt))
+        var metadata: Logger.Metadata = [
+            "herald.outbox.id": "\(id)", "herald.outbox.kind": "\(entry.kind.rawValue)",
+            "herald.outbox.status": "\(status?.rawValue ?? "lease-lost")", "herald.outbox.attempt": "\(entry.attempts + 1)",
+            "herald.outbox.accepted": "\(results.filter { $0.outcome == .accepted }.count)",
+            "herald.outbox.failed": "\(results.filter { $0.outcome != .accepted }.count)",
+        ]
+        if let queueID { metadata["herald.smtp.queue_id"] = "\(queueID)" }
+        if let reply = results.first(where: { $0.outcome != .accepted }), let code = reply.replyCode {
+            metadata["herald.smtp.reply"] = "\(code) \(reply.enhancedCode ?? "")"
+        }
+        if let retryAt { metadata["herald.outbox.retry_at"] = "\(retryAt)" }
+        logger.info("delivery attempt recorded", metadata: metadata)
     }
 
     /// Enhanced codes that mean the mailbox does not exist (or no longer accepts mail).

@@ -3,6 +3,7 @@ import Clocks
 import Delivery
 import Dispatch
 import Foundation
+import Logging
 import Mail
 import SMTP
 import Store
@@ -98,7 +99,9 @@ struct DeliverCommand: AsyncParsableCommand {
             let configuration = try config.load()
             let settings = try configuration.smtpSettings()
             let store = try configuration.openStore()
-            let deliverer = Deliverer(store: store, configuration: configuration.delivery, clock: SystemWallClock()) {
+            var logger = Logger(label: "herald.delivery") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = .info
+            let deliverer = Deliverer(store: store, configuration: configuration.delivery, clock: SystemWallClock(), logger: logger) {
                 try SMTPSession(settings: settings)
             }
             try storeErrors { _ = try store.prune(olderThanDays: configuration.delivery.retentionDays, now: Date()) }
