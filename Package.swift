@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Clocks", targets: ["Clocks"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Delivery", targets: ["Delivery"]),
+        .library(name: "Jinja", targets: ["Jinja"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,8 @@ let package = Package(
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
         ),
         .target(name: "Mail"),
+        // Jinja2-compatible template engine, Foundation only.
+        .target(name: "Jinja"),
         .target(name: "Reports", dependencies: ["CCairo"]),
         // The Clock every waiting component takes, so tests move time instead of sleeping.
         .target(name: "Clocks"),
@@ -41,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "Mail", "SMTP", "Cron", "Store", "Delivery", "Reports",
+                "Mail", "SMTP", "Cron", "Store", "Delivery", "Reports", "Jinja",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -51,6 +54,7 @@ let package = Package(
         .testTarget(name: "MailTests", dependencies: ["Mail", "HeraldTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Mail", "HeraldTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "HeraldTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "HeraldTestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "CronTests", dependencies: ["Cron", "Clocks"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Store", "SMTP", "Mail", "Clocks", "HeraldTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["herald", "HeraldTestSupport", "Store", "Mail"]),
