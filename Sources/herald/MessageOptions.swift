@@ -79,9 +79,12 @@ struct MessageOptions: ParsableArguments {
 struct CLIError: Error, CustomStringConvertible {
     let status: ExitCode
     let description: String
-    init(status: ExitCode, _ description: String) {
+    /// Printed as it is, without the `herald: ` prefix (template errors keep `NAME:LINE:COL: message`).
+    let bare: Bool
+    init(status: ExitCode, _ description: String, bare: Bool = false) {
         self.status = status
         self.description = description
+        self.bare = bare
     }
 }
 
@@ -98,7 +101,11 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
         printError(error.description)
         throw ExitStatus.usage
     } catch let error as CLIError {
-        printError(error.description)
+        if error.bare {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+        } else {
+            printError(error.description)
+        }
         throw error.status
     }
 }

@@ -1,0 +1,107 @@
+import Foundation
+import HeraldTestSupport
+import Testing
+
+/// `herald template render/check` and `herald report render` as scripts call them.
+@Suite struct TemplateAndReportCLITests {
+    static func dir() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("herald-tpl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    @Test func renderPrintsExactlyTheRendering() throws {
+        let d = try Self.dir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        try "{% extends \"base.html.j2\" %}{% block body %}<b>{{ user }}</b>{% endblock %}".write(to: d.appendingPathComponent("page.html.j2"), atomically: true, encoding: .utf8)
+        let shared = d.appendingPathComponent("shared")
+        try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
+        try "<p>{% block body %}{% endblock %}</p>".write(to: shared.appendingPathComponent("base.html.j2"), atomically: true, encoding: .utf8)
+        try #"{"user": "<Jürgen & Co>"}"#.write(to: d.appendingPathComponent("d.json"), atomically: true, encoding: .utf8)
+        let run = try CLITests.herald(["template", "render", d.appendingPathComponent("page.html.j2").path,
+                                       "--data", d.appendingPathComponent("d.json").path, "--search-path", shared.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        // Autoescaped (the name ends in .html after .j2) and nothing added, not even a newline.
+        #expect(run.stdout == "<p><b>&lt;Jürgen &amp; Co&gt;</b></p>")
+    }
+
+    @Test func syntaxErrorIsNameLineColumnAndExit65() throws {
+        let d = try Self.dir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        let file = d.appendingPathComponent("bad.txt")
+        try "line one\n{% for x in items %}{{ x }}".write(to: file, atomically: true, encoding: .utf8)
+        let run = try CLITests.herald(["template", "render", file.path])
+        #expect(run.status == 65)
+        #expect(run.stderr.hasPrefix("bad.txt:2:"), "\(run.stderr)")
+        #expect(run.stderr.contains("Unexpected end of template"))
+    }
+
+    @Test func checkRendersStrictlyWithData() throws {
+        let d = try Self.dir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        try "Hello {{ user.name }}".write(to: d.appendingPathComponent("ok.txt"), atomically: true, encoding: .utf8)
+        try "Hello {{ user.nmae }}".write(to: d.appendingPathComponent("typo.txt"), atomically: true, encoding: .utf8)
+        try #"{"user": {"name": "Ada"}}"#.write(to: d.appendingPathComponent("d.json"), atomically: true, encoding: .utf8)
+        let run = try CLITests.herald(["template", "check", d.appendingPathComponent("ok.txt").path,
+                                       d.appendingPathComponent("typo.txt").path, "--data", d.appendingPathComponent("d.json").path])
+        #expect(run.status == 65)
+        #expect(run.stdout.contains("ok.txt: ok"))
+        #expect(run.stderr.contains("typo.txt:1:") && run.stderr.contains("nmae"), "\(run.stderr)")
+        let syntaxOnly = try CLITests.herald(["template", "check", d.appendingPathComponent("typo.txt").path])
+        #expect(syntaxOnly.status == 0)
+        let notJSON = try CLITests.herald(["template", "render", d.appendingPathComponent("ok.txt").path, "--data", d.appendingPathComponent("ok.txt").path])
+        #expect(notJSON.status == 64)
+    }
+
+    @Test(arguments: ["availability", "alert-summary", "metrics"])
+    func builtInReportsRenderInGerman(report: String) throws {
+        let d = try Self.dir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        let pdf = d.appendingPathComponent("\(report).pdf")
+        let run = try CLITests.herald(["report", "render", report, "--data",
+                                       packageRoot.appendingPathComponent("ReportTemplates/\(report)/sample-data.json").path,
+                                       "--out", pdf.path, "--locale", "de", "--tz", "Europe/Berlin"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try ReportTools.run("qpdf", ["--check", pdf.path]).status == 0)
+        let fonts = try ReportTools.run("pdffonts", [pdf.path]).output.split(separator: "\n").dropFirst(2)
+        #expect(!fonts.isEmpty && fonts.allSatisfy { $0.split(separator: " ").suffix(5).prefix(2) == ["yes", "yes"] })
+        let text = try ReportTools.run("pdftotext", [pdf.path, "-"]).output
+        #expect(text.contains("Seite 1 von"))
+        #expect(text.contains("Acme & Söhne GmbH"))
+        let again = d.appendingPathComponent("again.pdf")
+        _ = try CLITests.herald(["report", "render", report, "--data",
+                                 packageRoot.appendingPathComponent("ReportTemplates/\(report)/sample-data.json").path,
+                                 "--out", again.path, "--locale", "de", "--tz", "Europe/Berlin"])
+        #expect(FileManager.default.contents(atPath: pdf.path) == FileManager.default.contents(atPath: again.path))
+    }
+
+    @Test func missingDataFieldIsNamed() throws {
+        let d = try Self.dir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        var sample = try JSONSerialization.jsonObject(with: Data(contentsOf: packageRoot.appendingPathComponent("ReportTemplates/availability/sample-data.json"))) as! [String: Any]
+        sample.removeValue(forKey: "sla_target")
+        let data = d.appendingPathComponent("d.json")
+        try JSONSerialization.data(withJSONObject: sample).write(to: data)
+        let run = try CLITests.herald(["report", "render", "availability", "--data", data.path, "--out", d.appendingPathComponent("x.pdf").path])
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("'sla_target' is undefined"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: d.appendingPathComponent("x.pdf").path))
+        let badLocale = try CLITests.herald(["report", "render", "availability", "--data", data.path, "--out", "x.pdf", "--locale", "fr"])
+        #expect(badLocale.status == 64)
+    }
+}
+
+enum ReportTools {
+    static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
