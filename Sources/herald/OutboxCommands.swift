@@ -160,12 +160,10 @@ struct LogCommand: AsyncParsableCommand {
                 let x = e.entry
                 print("\(x.id!) \(iso(x.createdAt)) \(x.tenantID) \(x.kind.rawValue) \(x.status.rawValue) <\(x.messageID)> \"\(x.subject)\"\(x.queueID.map { " queued as \($0)" } ?? "")")
                 for r in e.recipients {
-                    let reply = [r.replyCode.map(String.init), r.enhancedCode, r.replyText].compactMap { $0 }.joined(separator: " ")
-                    print("    \(r.status.rawValue) \(r.address)\(reply.isEmpty ? "" : " \(reply)")")
+                    print("    \(r.status.rawValue) \(r.address)\(replyText(r.replyCode, r.enhancedCode, r.replyText))")
                 }
                 for a in e.attempts {
-                    let reply = [a.replyCode.map(String.init), a.enhancedCode, a.replyText].compactMap { $0 }.joined(separator: " ")
-                    print("    attempt \(a.number) \(iso(a.at)) \(a.recipient ?? "-") \(a.outcome)\(reply.isEmpty ? "" : " \(reply)")")
+                    print("    attempt \(a.number) \(iso(a.at)) \(a.recipient ?? "-") \(a.outcome)\(replyText(a.replyCode, a.enhancedCode, a.replyText))")
                 }
             }
         }
@@ -222,8 +220,7 @@ struct SuppressionsCommand: AsyncParsableCommand {
                     return
                 }
                 for s in list {
-                    let reply = [s.replyCode.map(String.init), s.enhancedCode, s.replyText].compactMap { $0 }.joined(separator: " ")
-                    print("\(s.tenantID) \(s.address) since \(iso(s.createdAt)): \(reply)")
+                    print("\(s.tenantID) \(s.address) since \(iso(s.createdAt)):\(replyText(s.replyCode, s.enhancedCode, s.replyText))")
                 }
             }
         }
@@ -280,3 +277,9 @@ func printJSON<T: Encodable>(_ value: T) throws {
 }
 
 func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+/// ` 550 5.1.1 text` as stored for a recipient or an attempt; empty when there was no reply.
+func replyText(_ code: Int?, _ enhanced: String?, _ text: String?) -> String {
+    let reply = [code.map(String.init), enhanced, text].compactMap { $0 }.joined(separator: " ")
+    return reply.isEmpty ? "" : " \(reply)"
+}

@@ -62,10 +62,10 @@ import Testing
                                        packageRoot.appendingPathComponent("ReportTemplates/\(report)/sample-data.json").path,
                                        "--out", pdf.path, "--locale", "de", "--tz", "Europe/Berlin"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(try ReportTools.run("qpdf", ["--check", pdf.path]).status == 0)
-        let fonts = try ReportTools.run("pdffonts", [pdf.path]).output.split(separator: "\n").dropFirst(2)
+        #expect(try runTool("qpdf", ["--check", pdf.path]).status == 0)
+        let fonts = try runTool("pdffonts", [pdf.path]).output.split(separator: "\n").dropFirst(2)
         #expect(!fonts.isEmpty && fonts.allSatisfy { $0.split(separator: " ").suffix(5).prefix(2) == ["yes", "yes"] })
-        let text = try ReportTools.run("pdftotext", [pdf.path, "-"]).output
+        let text = try runTool("pdftotext", [pdf.path, "-"]).output
         #expect(text.contains("Seite 1 von"))
         #expect(text.contains("Acme & Söhne GmbH"))
         let again = d.appendingPathComponent("again.pdf")
@@ -88,20 +88,5 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: d.appendingPathComponent("x.pdf").path))
         let badLocale = try CLITests.herald(["report", "render", "availability", "--data", data.path, "--out", "x.pdf", "--locale", "fr"])
         #expect(badLocale.status == 64)
-    }
-}
-
-enum ReportTools {
-    static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
