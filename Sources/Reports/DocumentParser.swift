@@ -103,24 +103,8 @@ public enum DocumentParser {
         case "timeseries":
             let series = try e.children.map { s -> TimeSeriesChart.Series in
                 guard s.name == "series" else { throw unexpected(s, in: e, expected: "<series>") }
-                var points: [(time: Date, value: Double?)] = []
-                for pair in s.text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "," }) {
-                    let parts = pair.split(separator: ":", maxSplits: 1)
-                    guard parts.count == 2, let t = Double(parts[0]) else {
-                        throw ReportError(.document, "<series name=\"\(s.attributes["name"] ?? "")\">: \"\(pair.prefix(40))\" is not EPOCH:VALUE (VALUE - for no data)", line: s.line)
-                    }
-                    let value: Double?
-                    if parts[1] == "-" || parts[1] == "null" {
-                        value = nil
-                    } else if let v = Double(parts[1]), v.isFinite {
-                        value = v
-                    } else {
-                        throw ReportError(.document, "<series name=\"\(s.attributes["name"] ?? "")\">: \"\(parts[1].prefix(20))\" is not a number", line: s.line)
-                    }
-                    points.append((Date(timeIntervalSince1970: t), value))
-                }
-                points.sort { $0.time < $1.time }
-                return TimeSeriesChart.Series(name: s.attributes["name"] ?? "", points: points)
+                let points = try Self.points(s.text, series: s.attributes["name"] ?? "", line: s.line)
+                return TimeSeriesChart.Series(name: s.attributes["name"] ?? "", points: points.sorted { $0.time < $1.time })
             }
             return .timeSeries(TimeSeriesChart(title: title, unit: unit, area: e.attributes["style"] == "area",
                                                threshold: try number(e, "threshold"), zone: try zone(e), series: series,
@@ -148,6 +132,37 @@ public enum DocumentParser {
         default:
             throw ReportError(.document, "<chart type=\"\(e.attributes["type"] ?? "")\">: use timeseries, bars or timeline", line: e.line)
         }
+    }
+
+    /// Reads `EPOCH:VALUE` pairs separated by white space or commas (`-` or `null` for no data),
+    /// byte by byte: a chart carries thousands of them.
+    static func points(_ text: String, series: String, line: Int) throws -> [(time: Date, value: Double?)] {
+        var out: [(time: Date, value: Double?)] = []
+        var text = text
+        try text.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                while i < n, bytes[i] == 32 || bytes[i] == 10 || bytes[i] == 13 || bytes[i] == 9 || bytes[i] == 44 { i += 1 }
+                guard i < n else { break }
+                let start = i
+                while i < n, !(bytes[i] == 32 || bytes[i] == 10 || bytes[i] == 13 || bytes[i] == 9 || bytes[i] == 44) { i += 1 }
+                let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                guard let colon = token.firstIndex(of: UInt8(ascii: ":")),
+                      let t = Double(String(decoding: UnsafeBufferPointer(rebasing: token[..<colon]), as: UTF8.self)) else {
+                    throw ReportError(.document, "<series name=\"\(series)\">: \"\(String(decoding: token, as: UTF8.self).prefix(40))\" is not EPOCH:VALUE (VALUE - for no data)", line: line)
+                }
+                let valueText = String(decoding: UnsafeBufferPointer(rebasing: token[(colon + 1)...]), as: UTF8.self)
+                if valueText == "-" || valueText == "null" {
+                    out.append((Date(timeIntervalSince1970: t), nil))
+                } else if let v = Double(valueText), v.isFinite {
+                    out.append((Date(timeIntervalSince1970: t), v))
+                } else {
+                    throw ReportError(.document, "<series name=\"\(series)\">: \"\(valueText.prefix(20))\" is not a number", line: line)
+                }
+            }
+        }
+        return out
     }
 
     static func number(_ e: XMLTree.Element, _ attribute: String) throws -> Double? {
@@ -297,6 +312,16 @@ enum XMLTree {
     }
 
     final class Builder: NSObject, XMLParserDelegate {
+        /// Trims ASCII white space; Foundation's trimmingCharacters goes through NSString and showed
+        /// up in profiles at one call per element.
+        static func trim(_ s: String) -> String {
+            let utf8 = s.utf8
+            guard let first = utf8.firstIndex(where: { $0 > 32 }) else { return "" }
+            let last = utf8.lastIndex(where: { $0 > 32 })!
+            if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return s }
+            return String(s[first...last])
+        }
+
         var stack: [Element] = []
         var root: Element?
 
@@ -317,7 +342,7 @@ enum XMLTree {
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             var element = stack.removeLast()
-            element.text = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            element.text = Self.trim(element.text)
             if stack.isEmpty {
                 root = element
             } else {

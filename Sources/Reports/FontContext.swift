@@ -68,7 +68,12 @@ final class TextLayout {
         case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
         case .right: pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
         }
-        pango_layout_set_markup(layout, markup, -1)
+        // Most table cells are plain text: skip the markup parser for them.
+        if markup.utf8.contains(UInt8(ascii: "<")) || markup.utf8.contains(UInt8(ascii: "&")) {
+            pango_layout_set_markup(layout, markup, -1)
+        } else {
+            pango_layout_set_text(layout, markup, -1)
+        }
         var w: Int32 = 0, h: Int32 = 0
         pango_layout_get_size(layout, &w, &h)
         self.width = Double(w) / Double(PANGO_SCALE)
