@@ -73,6 +73,17 @@ import Testing
                                  packageRoot.appendingPathComponent("ReportTemplates/\(report)/sample-data.json").path,
                                  "--out", again.path, "--locale", "de", "--tz", "Europe/Berlin"])
         #expect(FileManager.default.contents(atPath: pdf.path) == FileManager.default.contents(atPath: again.path))
+        // Every page against its golden image (pdftoppm, grayscale, 30 dpi).
+        let prefix = d.appendingPathComponent("page").path
+        #expect(try runTool("pdftoppm", ["-r", "30", "-gray", pdf.path, prefix]).status == 0)
+        let pages = try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasPrefix("page-") }.sorted()
+        #expect(!pages.isEmpty)
+        for page in pages {
+            let rendered = try #require(FileManager.default.contents(atPath: d.appendingPathComponent(page).path))
+            let golden = packageRoot.appendingPathComponent("Tests/CLITests/Golden/\(report)-\(page)")
+            let problem = try compareWithGolden(rendered, golden)
+            #expect(problem == nil, "\(report) \(page): \(problem ?? "")")
+        }
     }
 
     @Test func missingDataFieldIsNamed() throws {
