@@ -90,6 +90,22 @@ public final class Deliverer: Sendable {
                                              queueID: nil, retryAt: nil))
             return
         }
+        if entry.attempts > configuration.retryDelays.count {
+            // Only sends that never reported back (a worker stopped mid-send) bring an entry here.
+            try store.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: now,
+                                             recipients: mail.pendingRecipients.map {
+                                                 .init(address: $0, outcome: .permanent,
+                                                       replyText: "gave up after \(entry.attempts) attempts that ended without a result (the worker stopped mid-send)")
+                                             },
+                                             queueID: nil, retryAt: nil))
+            return
+        }
+        // The lease may have run out while earlier mails of the batch were sent; then another
+        // worker has this one and sending it here would send it twice.
+        guard try store.renewLease(id, owner: owner, now: now, lease: configuration.lease) else {
+            logger.info("lease lost before sending; left to its new owner", metadata: ["herald.outbox.id": "\(id)"])
+            return
+        }
         let suppressed = try store.suppressed(mail.pendingRecipients, tenantID: entry.tenantID)
         var results = mail.pendingRecipients.filter(suppressed.contains).map {
             AttemptResult.Recipient(address: $0, outcome: .suppressed, replyText: "on the tenant's suppression list")
@@ -109,9 +125,11 @@ public final class Deliverer: Sendable {
             switch outcome {
             case .success(let report):
                 queueID = report.queueID
-                results += report.recipients.map { Self.recipientResult($0.address, reply: $0.reply, error: $0.error) }
+                results += report.recipients.map {
+                    Self.recipientResult($0.address, reply: $0.reply, error: $0.error, refusedAtRecipient: $0.refusedAtRecipient)
+                }
             case .failure(let error):
-                results += toSend.map { Self.recipientResult($0, reply: error.reply, error: error) }
+                results += toSend.map { Self.recipientResult($0, reply: error.reply, error: error, refusedAtRecipient: false) }
             }
         }
         let retryable = results.contains { $0.outcome == .temporary || $0.outcome == .configuration }
@@ -144,7 +162,10 @@ public final class Deliverer: Sendable {
     /// Enhanced codes that mean the mailbox does not exist (or no longer accepts mail).
     static let noSuchUserCodes: Set<String> = ["5.1.1", "5.1.10", "5.2.1", "5.1.6", "5.1.0"]
 
-    static func recipientResult(_ address: String, reply: SMTPReply?, error: SMTPError?) -> AttemptResult.Recipient {
+    /// - Parameter refusedAtRecipient: the server refused this address itself (its RCPT reply);
+    ///   only then can a "no such user" answer put it on the suppression list — a refused sender
+    ///   or message says nothing about the recipient.
+    static func recipientResult(_ address: String, reply: SMTPReply?, error: SMTPError?, refusedAtRecipient: Bool) -> AttemptResult.Recipient {
         guard let error else {
             return .init(address: address, outcome: .accepted, replyCode: reply?.code, enhancedCode: reply?.enhancedCode,
                          replyText: reply?.text)
@@ -155,7 +176,7 @@ public final class Deliverer: Sendable {
         case .configuration: .configuration
         }
         let serverReply = error.reply ?? reply
-        let noSuchUser = outcome == .permanent && serverReply.map { r in
+        let noSuchUser = refusedAtRecipient && outcome == .permanent && serverReply.map { r in
             r.isPermanent && (r.enhancedCode.map(noSuchUserCodes.contains)
                 ?? ["user unknown", "no such user", "does not exist", "unknown user"].contains { r.text.lowercased().contains($0) })
         } == true

@@ -119,7 +119,7 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
             let isIPv4 = inner.split(separator: ".", omittingEmptySubsequences: false).count == 4
                 && inner.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { UInt8($0) != nil }
             let isIPv6 = inner.lowercased().hasPrefix("ipv6:")
-                && inner.dropFirst(5).allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+                && inner.dropFirst(5).utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) || $0 == 0x3A || $0 == 0x2E }
             guard isIPv4 || isIPv6 else {
                 throw bad(field, whole, "the address literal is neither [IPv4] nor [IPv6:...]")
             }

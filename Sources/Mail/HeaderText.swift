@@ -20,7 +20,7 @@ enum HeaderText {
 
     /// True when `name` is a valid field name: printable ASCII except colon (RFC 5322 ftext).
     static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { $0 >= 33 && $0 <= 126 && $0 != 58 }
+        !name.isEmpty && name.utf8.count <= 76 && name.utf8.allSatisfy { $0 >= 33 && $0 <= 126 && $0 != 58 }
     }
 
     /// Splits `text` into RFC 2047 B-encoded words of at most ``encodedWordLimit`` characters,
@@ -83,7 +83,8 @@ enum HeaderText {
             quoted.append(c)
         }
         quoted.append("\"")
-        return [quoted]
+        // Split at spaces so a long name folds; unfolding restores each space inside the quotes.
+        return quoted.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// Writes `name: tokens` separated by single spaces, folding before a token when the line

@@ -96,6 +96,12 @@ public struct MessageWriter: Sendable {
         let inReplyTo = try message.inReplyTo.map { try Self.validMessageID($0, field: "In-Reply-To") }
         let references = try message.references.map { try Self.validMessageID($0, field: "References") }
         for image in message.inlineImages { _ = try Self.validMessageID(image.contentID, field: "inline image Content-ID") }
+        for (i, mediaType) in (message.attachments.map(\.mediaType) + message.inlineImages.map(\.mediaType)).enumerated() {
+            guard Self.isMediaType(mediaType) else {
+                throw MailError(.invalidHeader, field: i < message.attachments.count ? "attachment \(i + 1)" : "inline image \(i + 1 - message.attachments.count)",
+                                "the media type must be type/subtype like application/pdf (RFC 2045 tokens, no spaces or line breaks)")
+            }
+        }
 
         var out: [UInt8] = []
         out.reserveCapacity(4096 + message.attachments.reduce(0) { $0 + $1.data.count * 4 / 3 + $1.data.count / 38 })
@@ -232,7 +238,9 @@ public struct MessageWriter: Sendable {
             return ["\(parameter)=\(quoted(fileName))"]
         }
         if legacy && !ascii {
-            return ["\(parameter)=\"\(HeaderText.encodedWords(fileName).joined(separator: " "))\""]
+            let words = HeaderText.encodedWords(fileName).joined(separator: " ")
+            // One quoted run cannot be folded: past a safe length only the RFC 2231 form goes.
+            if words.utf8.count <= 900 { return ["\(parameter)=\"\(words)\""] }
         }
         // RFC 2231: percent-encode everything outside attribute-char, split into pieces that fit a line.
         var pieces: [String] = []
@@ -241,7 +249,7 @@ public struct MessageWriter: Sendable {
             var encoded = ""
             for byte in String(scalar).utf8 {
                 let c = Unicode.Scalar(byte)
-                if byte < 0x80, byte > 0x20, !"*'%()<>@,;:\\\"/[]?=".unicodeScalars.contains(c) {
+                if byte < 0x7F, byte > 0x20, !"*'%()<>@,;:\\\"/[]?=".unicodeScalars.contains(c) {
                     encoded.append(Character(c))
                 } else {
                     encoded += String(format: "%%%02X", byte)
@@ -259,6 +267,14 @@ public struct MessageWriter: Sendable {
             let value = i == 0 ? "utf-8''\(piece)" : piece
             let separator = i == pieces.count - 1 ? "" : ";"
             return "\(parameter)*\(i)*=\(value)\(separator)"
+        }
+    }
+
+    /// `type/subtype` made of RFC 2045 token characters.
+    static func isMediaType(_ s: String) -> Bool {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { part in
+            !part.isEmpty && part.utf8.allSatisfy { $0 > 32 && $0 < 127 && !"()<>@,;:\\\"/[]?=".utf8.contains($0) }
         }
     }
 

@@ -48,7 +48,8 @@ private func timeTicks(_ start: Date, _ end: Date, zone: TimeZone) -> [(Date, St
     var ticks: [(Date, String)] = []
     let offset = Double(zone.secondsFromGMT(for: start))
     var local = (floor((start.timeIntervalSince1970 + offset) / step) + 1) * step
-    while true {
+    // Bounded: with absurd instants `local += step` may not move at all.
+    for _ in 0..<64 {
         let guess = local - offset
         let instant = Date(timeIntervalSince1970: guess - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: guess))) + offset)
         if instant > end { break }

@@ -7,7 +7,9 @@ import FoundationXML
 public enum DocumentParser {
     /// Parses `xml`.
     /// - Throws: ``ReportError`` with code ``ReportError/Code/document`` naming the line, the element and the problem.
-    public static func parse(_ xml: Data) throws -> ReportDocument {
+    /// - Parameter baseDirectory: where `<img src="file.png">` may read from (the file must be inside
+    ///   it); nil allows only `data:image/png;base64,...` images.
+    public static func parse(_ xml: Data, baseDirectory: URL? = nil) throws -> ReportDocument {
         let root = try XMLTree.parse(xml)
         guard root.name == "report" else {
             throw ReportError(.document, "the root element is <\(root.name)>; a report document starts with <report>", line: root.line)
@@ -27,14 +29,14 @@ public enum DocumentParser {
             switch child.name {
             case "header": doc.header = child.text
             case "footer": doc.footer = child.text
-            case "title-page": doc.titlePage = try child.children.map(block)
-            default: doc.blocks.append(try block(child))
+            case "title-page": doc.titlePage = try child.children.map { try block($0, base: baseDirectory) }
+            default: doc.blocks.append(try block(child, base: baseDirectory))
             }
         }
         return doc
     }
 
-    static func block(_ e: XMLTree.Element) throws -> Block {
+    static func block(_ e: XMLTree.Element, base: URL?) throws -> Block {
         switch e.name {
         case "h1", "h2", "h3": return .heading(level: Int(String(e.name.last!))!, text: try rich(e))
         case "p": return .paragraph(try rich(e))
@@ -54,14 +56,21 @@ public enum DocumentParser {
         case "chart": return .chart(try chart(e))
         case "page-break": return .pageBreak
         case "spacer": return .spacer(try number(e, "height") ?? 12)
-        case "keep": return .keepTogether(try e.children.map(block))
+        case "keep":
+            // Keeping together is measured per level; nesting it deeply only multiplies work.
+            if e.children.contains(where: { $0.name == "keep" }) {
+                throw ReportError(.document, "<keep> inside <keep> is not allowed; one level keeps its blocks together", line: e.line)
+            }
+            return .keepTogether(try e.children.map { try block($0, base: base) })
         case "img":
             guard let src = e.attributes["src"] else { throw ReportError(.document, "<img> needs src=\"file.png\" (a PNG)", line: e.line) }
             let data: Data?
             if src.hasPrefix("data:image/png;base64,") {
                 data = Data(base64Encoded: String(src.dropFirst("data:image/png;base64,".count)))
+            } else if let base, !src.hasPrefix("/"), !src.split(separator: "/").contains("..") {
+                data = FileManager.default.contents(atPath: base.appendingPathComponent(src).path)
             } else {
-                data = FileManager.default.contents(atPath: src)
+                throw ReportError(.document, "<img src=\"\(src.prefix(60))\">: give a data:image/png;base64 URL or a path relative to the report's directory (no .. and no absolute path)", line: e.line)
             }
             guard let png = data, png.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
                 throw ReportError(.document, "<img src=\"\(src.prefix(60))\">: not a readable PNG file or data: URL", line: e.line)
@@ -149,8 +158,9 @@ public enum DocumentParser {
                 while i < n, !(bytes[i] == 32 || bytes[i] == 10 || bytes[i] == 13 || bytes[i] == 9 || bytes[i] == 44) { i += 1 }
                 let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
                 guard let colon = token.firstIndex(of: UInt8(ascii: ":")),
-                      let t = Double(String(decoding: UnsafeBufferPointer(rebasing: token[..<colon]), as: UTF8.self)) else {
-                    throw ReportError(.document, "<series name=\"\(series)\">: \"\(String(decoding: token, as: UTF8.self).prefix(40))\" is not EPOCH:VALUE (VALUE - for no data)", line: line)
+                      let t = Double(String(decoding: UnsafeBufferPointer(rebasing: token[..<colon]), as: UTF8.self)),
+                      t.isFinite, abs(t) < 1e11 else {
+                    throw ReportError(.document, "<series name=\"\(series)\">: \"\(String(decoding: token, as: UTF8.self).prefix(40))\" is not EPOCH:VALUE (seconds since 1970; VALUE - for no data)", line: line)
                 }
                 let valueText = String(decoding: UnsafeBufferPointer(rebasing: token[(colon + 1)...]), as: UTF8.self)
                 if valueText == "-" || valueText == "null" {
@@ -255,7 +265,7 @@ public enum DocumentParser {
                         markup += "<span foreground=\"\(v)\">"; try walk(child.nodes); markup += "</span>"
                     case "a":
                         markup += "<span foreground=\"#0969da\" underline=\"single\">"; try walk(child.nodes); markup += "</span>"
-                    case "br": markup += "\n"; plain += " "
+                    case "br": markup += "\u{2028}"; plain += " "
                     default:
                         throw ReportError(.document, "<\(child.name)> is not inline; inside <\(e.name)> use b, i, color, a or br", line: child.line)
                     }
@@ -263,7 +273,9 @@ public enum DocumentParser {
             }
         }
         try walk(e.nodes)
-        return RichText(markup: Self.collapse(markup), plain: Self.collapse(plain))
+        // White space collapses as in HTML; a <br/> (kept as U+2028 meanwhile) becomes a line break.
+        return RichText(markup: Self.collapse(markup).replacingOccurrences(of: "\u{2028}", with: "\n"),
+                        plain: Self.collapse(plain))
     }
 
     /// Collapses runs of white space (as HTML does), so template indentation does not show.

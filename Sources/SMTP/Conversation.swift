@@ -22,6 +22,10 @@ final class Conversation {
     var keepEverything = false
     private(set) var transcript: [TranscriptLine] = []
     private(set) var exchanges: [Exchange] = []
+    /// Where the current transfer's exchanges begin (earlier ones are kept only with `keepEverything`).
+    private var transferStart = 0
+    /// The exchanges of the current transfer: what its outcome and failure are judged on.
+    var currentExchanges: ArraySlice<Exchange> { exchanges[min(transferStart, exchanges.count)...] }
 
     // Connection-level facts, kept until the connection is replaced.
     private(set) var capabilities: [String] = [] {
@@ -49,6 +53,7 @@ final class Conversation {
             transcript.removeAll(keepingCapacity: true)
             exchanges.removeAll(keepingCapacity: true)
         }
+        transferStart = exchanges.count
         replyLines.removeAll()
     }
 
@@ -56,6 +61,7 @@ final class Conversation {
     func beginConnection() {
         transcript.removeAll()
         exchanges.removeAll()
+        transferStart = 0
         connectedTo = nil
         pendingCommand = nil
         replyLines = []

@@ -9,6 +9,16 @@ public struct RecipientOutcome: Sendable {
     public let reply: SMTPReply?
     /// Why the recipient did not get the message; nil when the server accepted it.
     public let error: SMTPError?
+    /// True when the server refused this address itself (its reply to RCPT TO), as opposed to
+    /// a failure of the whole message.
+    public let refusedAtRecipient: Bool
+
+    public init(address: String, reply: SMTPReply?, error: SMTPError?, refusedAtRecipient: Bool = false) {
+        self.address = address
+        self.reply = reply
+        self.error = error
+        self.refusedAtRecipient = refusedAtRecipient
+    }
 
     /// True when the server took responsibility for delivering to this recipient.
     public var accepted: Bool { error == nil }

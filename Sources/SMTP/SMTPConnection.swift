@@ -101,8 +101,10 @@ final class SMTPConnection: @unchecked Sendable {
         if reconnected { connectionsOpened += 1 }
         let report = try outcome(of: message, code: code, easy: easy)
         if reconnected && hasCredentials && !conversation.authSucceeded {
-            throw SMTPError(.authNotOffered, .configuration,
-                            "the connection was re-established and the server no longer offered AUTH; check the server's AUTH setup")
+            // libcurl reconnected inside the transfer and the new session offered no AUTH, so it
+            // sent without authenticating. What the server accepted stays accepted (throwing here
+            // would send it again); the connection goes, and the next message is probed first.
+            close()
         }
         return report
     }
@@ -182,7 +184,7 @@ final class SMTPConnection: @unchecked Sendable {
     // MARK: - Outcome
 
     private func outcome(of message: EncodedMessage, code: CURLcode, easy: CurlEasy) throws -> DeliveryReport {
-        let exchanges = conversation.exchanges
+        let exchanges = conversation.currentExchanges
         let mail = exchanges.last { $0.command.uppercased().hasPrefix("MAIL FROM") }
         guard let mail, mail.reply.isPositive else {
             throw failure(code: code, easy: easy, stage: "MAIL FROM")
@@ -203,7 +205,8 @@ final class SMTPConnection: @unchecked Sendable {
                     ?? SMTPError(.transport, .temporary, "libcurl did not send RCPT TO for this recipient"))
             }
             if !rcpt.isPositive {
-                return RecipientOutcome(address: address, reply: rcpt, error: SMTPError.classify(rcpt, stage: "RCPT", host: settings.host))
+                return RecipientOutcome(address: address, reply: rcpt, error: SMTPError.classify(rcpt, stage: "RCPT", host: settings.host),
+                                        refusedAtRecipient: true)
             }
             if let messageFailure { return RecipientOutcome(address: address, reply: messageFailure.reply, error: messageFailure) }
             return RecipientOutcome(address: address, reply: final, error: nil)
@@ -217,7 +220,7 @@ final class SMTPConnection: @unchecked Sendable {
     private func failure(code: CURLcode, easy: CurlEasy, stage: String) -> SMTPError {
         let curlText = "libcurl \(code.rawValue): \(easy.errorText.isEmpty ? String(cString: curl_easy_strerror(code)) : easy.errorText)"
         // The reply that caused the failure: the last negative one, not QUIT's 221.
-        if let bad = conversation.exchanges.last(where: { $0.reply.code >= 400 && !$0.command.uppercased().hasPrefix("QUIT") && !$0.command.uppercased().hasPrefix("RCPT") }) {
+        if let bad = conversation.currentExchanges.last(where: { $0.reply.code >= 400 && !$0.command.uppercased().hasPrefix("QUIT") && !$0.command.uppercased().hasPrefix("RCPT") }) {
             let verb = bad.command.split(separator: " ").first.map { String($0).uppercased() } ?? ""
             let stageName = bad.command.isEmpty ? "greeting"
                 : verb == "." ? "DATA" : verb == "[REDACTED]" ? "AUTH" : verb
@@ -226,8 +229,8 @@ final class SMTPConnection: @unchecked Sendable {
             return error
         }
         if code == CURLE_OK || code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR,
-           let rcpt = conversation.exchanges.last(where: { $0.command.uppercased().hasPrefix("RCPT") && $0.reply.code >= 400 }),
-           !conversation.exchanges.contains(where: { $0.command.uppercased().hasPrefix("RCPT") && $0.reply.isPositive }) {
+           let rcpt = conversation.currentExchanges.last(where: { $0.command.uppercased().hasPrefix("RCPT") && $0.reply.code >= 400 }),
+           !conversation.currentExchanges.contains(where: { $0.command.uppercased().hasPrefix("RCPT") && $0.reply.isPositive }) {
             // Every recipient was refused: libcurl stops before DATA.
             return SMTPError.classify(rcpt.reply, stage: "RCPT", host: settings.host)
         }

@@ -73,11 +73,16 @@ public struct SMTPSettings: Sendable {
     /// `smtps` means implicit TLS; `smtp` means `starttls` unless `tls` says otherwise.
     /// - Throws: ``SMTPError`` with code ``SMTPError/Code/invalidSettings`` for another scheme or a URL without host.
     public init(url: String, tls: TLSMode? = nil) throws {
+        // A user or password in the URL is refused and never echoed: secrets go in through variables.
+        if let components = URLComponents(string: url), components.user != nil || components.password != nil {
+            throw SMTPError(.invalidSettings, .configuration,
+                            "server: the URL holds a user or password; give smtp://HOST:PORT and the credentials with --user and --password-env")
+        }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               let host = components.host, !host.isEmpty
         else {
             throw SMTPError(.invalidSettings, .configuration,
-                            "server: \"\(url)\" is not a server URL; write smtp://HOST:PORT or smtps://HOST:PORT")
+                            "server: \"\(url.contains("@") ? "(a URL with @)" : url)\" is not a server URL; write smtp://HOST:PORT or smtps://HOST:PORT")
         }
         let mode: TLSMode
         switch (scheme, tls) {
@@ -109,7 +114,7 @@ public struct SMTPSettings: Sendable {
             throw SMTPError(.invalidSettings, .configuration,
                             "host: the host name contains spaces, control characters, \"/\" or \"@\"; give a plain host name")
         }
-        if let name = ehloName, !Self.isValidEHLOName(name) {
+        if let name = ehloName, !Self.isValidEHLOName(name) || !name.unicodeScalars.allSatisfy(\.isASCII) {
             throw SMTPError(.invalidSettings, .configuration,
                             "ehlo: \"\(name)\" is not a host name or address literal; give a name like mail.example.com")
         }

@@ -47,6 +47,7 @@ public struct OutboxEntry: Codable, Sendable, FetchableRecord, MutablePersistabl
     public var attempts: Int
     public var leaseOwner: String?
     public var leaseUntil: Date?
+    public var sendStartedAt: Date?
     public var queueID: String?
     public var updatedAt: Date
 

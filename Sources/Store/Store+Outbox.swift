@@ -101,7 +101,7 @@ extension Store {
                                     status: .queued, messageID: mail.messageID, subject: mail.subject, mailFrom: mail.mailFrom,
                                     idempotencyKey: mail.idempotencyKey, createdAt: now,
                                     expiresAt: expiry, nextAttemptAt: now, attempts: 0, leaseOwner: nil, leaseUntil: nil,
-                                    queueID: nil, updatedAt: now)
+                                    sendStartedAt: nil, queueID: nil, updatedAt: now)
             try entry.insert(db)
             try db.execute(sql: "INSERT INTO outboxMessage (outboxID, message) VALUES (?, ?)", arguments: [entry.id!, mail.message])
             var seen = Set<String>()
@@ -120,8 +120,12 @@ extension Store {
             let dueCondition = "((status IN ('queued', 'retrying') AND nextAttemptAt <= :now) OR (status = 'sending' AND leaseUntil <= :now))"
             guard let lane = try Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(priority) FROM outbox WHERE \(dueCondition)"),
                                               arguments: ["now": now]) else { return [] }
+            // An entry taken back from a lease that ran out during a send counts that lost attempt,
+            // so a mail whose sending keeps killing the worker ends as failed instead of going out
+            // forever; entries that were only claimed do not.
             let entries = try OutboxEntry.fetchAll(db.cachedStatement(sql: """
-                UPDATE outbox SET status = 'sending', leaseOwner = :owner, leaseUntil = :until, updatedAt = :now
+                UPDATE outbox SET attempts = CASE WHEN status = 'sending' AND sendStartedAt IS NOT NULL THEN attempts + 1 ELSE attempts END,
+                  sendStartedAt = NULL, status = 'sending', leaseOwner = :owner, leaseUntil = :until, updatedAt = :now
                 WHERE id IN (SELECT id FROM outbox WHERE \(dueCondition) AND priority = :lane
                              ORDER BY nextAttemptAt, id LIMIT :limit)
                 RETURNING *
@@ -134,6 +138,18 @@ extension Store {
                 ClaimedMail(entry: entry, message: try Data.fetchOne(message, arguments: [entry.id!]) ?? Data(),
                             pendingRecipients: try String.fetchAll(pending, arguments: [entry.id!]))
             }
+        }
+    }
+
+    /// Extends `owner`'s lease on entry `id` to `now + lease` and marks the send as started, right before it.
+    /// - Returns: false when the lease is no longer `owner`'s (it ran out and another worker took
+    ///   the entry): the caller must not send it.
+    public func renewLease(_ id: Int64, owner: String, now: Date, lease: TimeInterval) throws -> Bool {
+        try write { db in
+            try db.cachedStatement(sql: """
+                UPDATE outbox SET leaseUntil = ?, sendStartedAt = ? WHERE id = ? AND leaseOwner = ? AND status = 'sending'
+                """).execute(arguments: [now.addingTimeInterval(lease), now, id, owner])
+            return db.changesCount == 1
         }
     }
 
@@ -239,7 +255,7 @@ extension Store {
                 status = .failed
             }
             try db.cachedStatement(sql: """
-                UPDATE outbox SET status = ?, attempts = ?, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ?,
+                UPDATE outbox SET status = ?, attempts = ?, leaseOwner = NULL, leaseUntil = NULL, sendStartedAt = NULL, updatedAt = ?,
                   queueID = COALESCE(?, queueID), nextAttemptAt = CASE WHEN ? THEN ? ELSE nextAttemptAt END
                 WHERE id = ?
                 """).execute(arguments: [status, number, at, result.queueID, status == .retrying, result.retryAt?.databaseValue ?? at,

@@ -34,6 +34,9 @@ extension Store {
                 t.column("attempts", .integer).notNull().defaults(to: 0)
                 t.column("leaseOwner", .text)
                 t.column("leaseUntil", .datetime)
+                // Set when a worker starts sending (not when it merely claims), so a lease that
+                // runs out during a send counts as an attempt and one that runs out before does not.
+                t.column("sendStartedAt", .datetime)
                 t.column("queueID", .text)
                 t.column("updatedAt", .datetime).notNull()
                 t.uniqueKey(["tenantID", "idempotencyKey"])

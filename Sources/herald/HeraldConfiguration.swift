@@ -99,16 +99,20 @@ struct HeraldConfiguration {
         guard c.delivery.workers >= 1, c.delivery.workers <= 64 else {
             throw CLIError(status: ExitStatus.config, "delivery.workers: \(c.delivery.workers) is outside 1-64")
         }
-        guard c.delivery.retryDelays.allSatisfy({ $0 >= 0 }), c.delivery.lease > 0, c.delivery.claimBatch >= 1 else {
-            throw CLIError(status: ExitStatus.config, "delivery: retry delays must be ≥ 0 s, the lease > 0 s and the claim batch ≥ 1")
+        guard c.delivery.retryDelays.allSatisfy({ $0 >= 0 && $0 <= 7 * 86_400 }), c.delivery.retryDelays.count <= 20,
+              c.delivery.lease > 0, c.delivery.lease <= 86_400, (1...1000).contains(c.delivery.claimBatch),
+              (1...3650).contains(c.delivery.retentionDays)
+        else {
+            throw CLIError(status: ExitStatus.config,
+                           "delivery: retry delays must be 0 s to 7 days (at most 20), the lease 1 s to 1 day, the claim batch 1-1000 and the retention 1-3650 days")
         }
         return c
     }
 
     private static func number(_ name: String, _ env: (String) -> String?) throws -> Double? {
         guard let text = env(name) else { return nil }
-        guard let value = Double(text) else {
-            throw CLIError(status: ExitStatus.config, "\(name): \"\(text)\" is not a number")
+        guard let value = Double(text), value.isFinite, abs(value) < 1e9 else {
+            throw CLIError(status: ExitStatus.config, "\(name): \"\(text)\" is not a number in range")
         }
         return value
     }

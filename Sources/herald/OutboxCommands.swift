@@ -67,7 +67,7 @@ func parseDuration(_ text: String) throws -> TimeInterval {
         factor = unit
         number = number.dropLast()
     }
-    guard let value = Double(number), value > 0 else {
+    guard let value = Double(number), value > 0, value.isFinite, value * factor <= 365 * 86_400 else {
         throw CLIError(status: ExitStatus.usage, "--expires-in: \"\(text)\" is not a duration; write e.g. 90s, 10m or 2h")
     }
     return value * factor

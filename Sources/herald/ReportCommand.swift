@@ -45,9 +45,9 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let (xml, source) = try document()
+                let (xml, source, base) = try document()
                 do {
-                    let parsed = try DocumentParser.parse(xml)
+                    let parsed = try DocumentParser.parse(xml, baseDirectory: base)
                     let pdf = try await PDFRenderer(fontsDirectory: try fontsDirectory())
                         .render(parsed, on: DispatchQueue(label: "herald.report"))
                     try writeAtomically([UInt8](pdf), to: out)
@@ -59,13 +59,14 @@ struct ReportCommand: AsyncParsableCommand {
         }
 
         /// The report document: read as it is, or rendered from the report's template and the data.
-        private func document() throws -> (Data, String) {
+        /// The report document, its name for messages, and the directory its images may come from.
+        private func document() throws -> (Data, String, URL) {
             var isDirectory: ObjCBool = false
             if report.hasSuffix(".xml"), FileManager.default.fileExists(atPath: report, isDirectory: &isDirectory), !isDirectory.boolValue {
                 guard let data = FileManager.default.contents(atPath: report) else {
                     throw CLIError(status: ExitStatus.usage, "cannot read \(report)")
                 }
-                return (data, report)
+                return (data, report, URL(fileURLWithPath: report).deletingLastPathComponent())
             }
             let directory = FileManager.default.fileExists(atPath: report, isDirectory: &isDirectory) && isDirectory.boolValue
                 ? report : try resourcePath("ReportTemplates/\(report)", variable: "HERALD_REPORTS_DIR")
@@ -88,7 +89,7 @@ struct ReportCommand: AsyncParsableCommand {
                 try Environment.loadTemplateFile(template, configuration: configuration)
                     .render(json: try JSONSerialization.data(withJSONObject: object))
             }
-            return (Data(output.utf8), "\(template.path) (rendered)")
+            return (Data(output.utf8), "\(template.path) (rendered)", URL(fileURLWithPath: directory))
         }
     }
 }

@@ -189,6 +189,58 @@ import Testing
         #expect(try store.complete(AttemptResult(outboxID: entry.id!, leaseOwner: "crashed", at: clock.now, recipients: [], queueID: nil, retryAt: nil)) == nil)
     }
 
+    /// A refused sender says nothing about the recipients: none is suppressed.
+    @Test func senderRejectionSuppressesNobody() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer(["--scenario", "reject-sender"])
+        let clock = ManualWallClock(now: start)
+        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com", "cto@example.com"]), now: clock.now)
+        try await Self.deliverer(store, peer, clock: clock).run(once: true)
+        #expect(try store.entry(entry.id!)?.status == .failed)
+        #expect(try store.recipients(of: entry.id!).allSatisfy { $0.replyCode == 550 && $0.enhancedCode == "5.1.0" })
+        #expect(try store.suppressions(tenantID: "acme").isEmpty)
+    }
+
+    /// A worker whose lease ran out while it sent earlier mails of its batch does not send the
+    /// entry another worker has taken meanwhile.
+    @Test func aLostLeaseIsNotSent() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer()
+        let clock = ManualWallClock(now: start)
+        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
+        let stale = try #require(try store.claim(owner: "slow-worker", now: clock.now, lease: 10, limit: 1).first)
+        clock.advance(by: 11)
+        #expect(try store.claim(owner: "other-worker", now: clock.now, lease: 300, limit: 1).count == 1)
+        let deliverer = Self.deliverer(store, peer, clock: clock)
+        let settings = SMTPSettings(host: "127.0.0.1", port: peer.port, tls: .none, ehloName: "client.herald.test")
+        try await deliverer.deliver(stale, owner: "slow-worker", transport: try SMTPSession(settings: settings))
+        #expect(peer.messages.isEmpty)
+        #expect(try store.entry(entry.id!)?.leaseOwner == "other-worker")
+        #expect(try store.entry(entry.id!)?.attempts == 0, "a claim that never started sending is not an attempt")
+    }
+
+    /// A send that never reported back (the worker died mid-send) counts as an attempt; after
+    /// the retries, the entry fails instead of being sent forever.
+    @Test func sendsThatNeverReportBackEndAsFailed() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clock = ManualWallClock(now: start)
+        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
+        for round in 1...4 {
+            let owner = "dying-\(round)"
+            #expect(try store.claim(owner: owner, now: clock.now, lease: 10, limit: 1).count == 1)
+            #expect(try store.renewLease(entry.id!, owner: owner, now: clock.now, lease: 10))
+            clock.advance(by: 11)
+        }
+        let peer = try SMTPPeer()
+        try await Self.deliverer(store, peer, clock: clock).run(once: true)
+        #expect(peer.messages.isEmpty)
+        #expect(try store.entry(entry.id!)?.status == .failed)
+        #expect(try store.audit().first?.action == "mail.failed")
+    }
+
     @Test func logFiltersAndPages() async throws {
         let (store, dir) = try Self.tempStore()
         defer { try? FileManager.default.removeItem(at: dir) }

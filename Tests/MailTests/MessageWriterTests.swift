@@ -193,6 +193,29 @@ import HeraldTestSupport
         #expect(throws: MailError.self) { try HeaderField(parsing: "no colon here") }
     }
 
+    @Test func mediaTypesCannotInjectHeaders() throws {
+        var m = MailMessage(from: try Mailbox(parsing: "a@example.com"))
+        m.to = [try Mailbox(parsing: "b@example.com")]
+        m.attachments = [Attachment(fileName: "r.pdf", mediaType: "application/pdf\r\nContent-Type: text/html", data: [1])]
+        let error = #expect(throws: MailError.self) { try MessageWriter().encode(m) }
+        #expect(error?.field == "attachment 1")
+        m.attachments = [Attachment(fileName: "r.pdf", mediaType: "application/pdf", data: [1])]
+        m.inlineImages = [InlineImage(contentID: "x@y", fileName: "x.png", mediaType: "image/png; x=1", data: [1])]
+        #expect(throws: MailError.self) { try MessageWriter().encode(m) }
+    }
+
+    @Test func veryLongNamesStayUnder998() throws {
+        var m = MailMessage(from: try Mailbox(parsing: "\"\(String(repeating: "Very long, quoted name ", count: 30))\" <a@example.com>"))
+        m.to = [try Mailbox(parsing: "b@example.com")]
+        m.attachments = [Attachment(fileName: String(repeating: "報告書", count: 80) + ".pdf", data: [1, 2, 3])]
+        let encoded = try MessageWriter().encode(m)
+        let p = try parse([encoded])[0]
+        #expect(p.defects.isEmpty, "\(p.defects)")
+        #expect(p.max_line <= 998)
+        #expect(p.attachments.first?.filename == m.attachments[0].fileName)
+        #expect(p.from?.first?.name == m.from.displayName)
+    }
+
     @Test func noRecipientIsAnError() throws {
         let m = MailMessage(from: try Mailbox(parsing: "a@example.com"))
         let error = #expect(throws: MailError.self) { try MessageWriter().encode(m) }

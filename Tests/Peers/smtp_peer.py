@@ -29,7 +29,7 @@ def parse_args():
     p.add_argument("--exclude-auth", action="append", default=[], help="an AUTH mechanism not to offer")
     p.add_argument("--size", type=int, default=33554432)
     p.add_argument("--scenario", default="ok",
-                   choices=["ok", "reject-rcpt", "tempfail-rcpt-once", "tempfail-data", "greet-421", "drop-data", "slow-data"])
+                   choices=["ok", "reject-sender", "reject-rcpt", "tempfail-rcpt-once", "tempfail-data", "greet-421", "drop-data", "slow-data"])
     p.add_argument("--delay", type=float, default=5.0)
     return p.parse_args()
 
@@ -59,6 +59,13 @@ class Handler:
         user, _, token = self.args.oauth2.partition(":")
         ok = fields.get(b"user") == user.encode() and fields.get(b"auth") == b"Bearer " + token.encode()
         return AuthResult(success=ok, handled=False, auth_data=LoginPassword(user.encode(), b""))
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.args.scenario == "reject-sender":
+            return f"550 5.1.0 <{address}>: Sender address rejected: User unknown in local recipient table"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.args.scenario == "reject-rcpt" and address.lower().startswith("unknown"):

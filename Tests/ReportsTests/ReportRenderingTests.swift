@@ -120,11 +120,20 @@ import Testing
         ("<report created=\"yesterday\"/>", "not an ISO 8601 instant", 1),
         ("<html/>", "starts with <report>", 1),
         ("<report><p><h1>x</h1></p></report>", "<h1> is not inline", 1),
+        ("<report><keep><keep><p>x</p></keep></keep></report>", "<keep> inside <keep>", 1),
+        ("<report><img src=\"/etc/passwd\"/></report>", "relative to the report's directory", 1),
+        ("<report><img src=\"../secret.png\"/></report>", "relative to the report's directory", 1),
+        ("<report><chart type=\"timeseries\"><series name=\"a\">inf:1 1:2</series></chart></report>", "is not EPOCH:VALUE", 1),
     ])
     func badDocumentsNameTheProblem(xml: String, message: String, line: Int) {
         let error = #expect(throws: ReportError.self) { try DocumentParser.parse(Data(xml.utf8)) }
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
         #expect(error?.line == line)
+    }
+
+    @Test func lineBreaksSurviveWhiteSpaceCollapsing() throws {
+        let doc = try DocumentParser.parse(Data("<report><p>one\n   two<br/>three</p></report>".utf8))
+        #expect(doc.blocks == [.paragraph(RichText(markup: "one two\nthree", plain: "one two three"))])
     }
 
     @Test func fontsOnlyFromTheConfiguredDirectory() throws {

@@ -311,6 +311,10 @@ import Testing
         s.ehloName = "bad/name"
         #expect(throws: SMTPError.self) { try s.validate() }
         #expect("\(Secret("hunter2"))" == "[redacted]")
+        let withSecret = #expect(throws: SMTPError.self) { try SMTPSettings(url: "smtp://user:hunter2@mail.example.com:587") }
+        #expect(withSecret?.message.contains("hunter2") == false)
+        let badScheme = #expect(throws: SMTPError.self) { try SMTPSettings(url: "smtpx://user:hunter2@mail.example.com") }
+        #expect(badScheme?.message.contains("hunter2") == false)
     }
 
     @Test(arguments: [
