@@ -56,7 +56,9 @@ public final class Deliverer: Sendable {
                     if once { break loop }
                     let now = clock.now
                     let wake = min(try store.nextDue() ?? .distantFuture, now.addingTimeInterval(configuration.pollInterval))
-                    do { try await clock.sleep(until: max(wake, now)) } catch { break loop }
+                    // Never a zero wait: should the store report something due that no claim can take,
+                    // the worker idles instead of spinning.
+                    do { try await clock.sleep(until: max(wake, now.addingTimeInterval(0.01))) } catch { break loop }
                     continue
                 }
                 for (index, mail) in claimed.enumerated() {

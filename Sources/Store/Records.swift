@@ -1,6 +1,12 @@
 import Foundation
 import GRDB
 
+extension Date {
+    /// How instants are stored: seconds since 1970 as a REAL, which compares and sorts in SQL and
+    /// costs nothing to encode (GRDB's default text form goes through a date formatter).
+    var stored: Double { timeIntervalSince1970 }
+}
+
 /// The kind of a mail, which decides its priority lane.
 public enum MailKind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     case twoFactor = "2fa", alert, digest, report, test
@@ -32,6 +38,8 @@ public enum RecipientStatus: String, Codable, Sendable, DatabaseValueConvertible
 /// table, written once, so the frequent state updates stay small rows.
 public struct OutboxEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "outbox"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: Int64?
     public var tenantID: String
     public var kind: MailKind
@@ -57,6 +65,8 @@ public struct OutboxEntry: Codable, Sendable, FetchableRecord, MutablePersistabl
 /// One envelope recipient of an outbox entry, with the server's last word about it.
 public struct OutboxRecipient: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "outboxRecipient"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var outboxID: Int64
     public var address: String
     public var status: RecipientStatus
@@ -69,6 +79,8 @@ public struct OutboxRecipient: Codable, Sendable, FetchableRecord, PersistableRe
 /// One delivery attempt for one recipient (or for the whole message when it failed before the recipients).
 public struct Attempt: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "attempt"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: Int64?
     public var outboxID: Int64
     public var number: Int
@@ -86,6 +98,8 @@ public struct Attempt: Codable, Sendable, FetchableRecord, MutablePersistableRec
 /// An append-only record of who did what when.
 public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "audit"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: Int64?
     public var at: Date
     /// Who acted: `system`, `admin`, `cli`, a tenant token's name...
@@ -112,6 +126,8 @@ public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistable
 /// An address a tenant's mails are no longer sent to, after a permanent "no such user" answer.
 public struct Suppression: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "suppression"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var tenantID: String
     public var address: String
     public var reason: String
@@ -124,6 +140,8 @@ public struct Suppression: Codable, Sendable, FetchableRecord, PersistableRecord
 /// A key-value setting (SMTP settings and the like), changed through the store so changes are audited.
 public struct Setting: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "setting"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var key: String
     public var value: String
     public var updatedAt: Date
@@ -132,6 +150,8 @@ public struct Setting: Codable, Sendable, FetchableRecord, PersistableRecord {
 /// A tenant of the monitoring product.
 public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "tenant"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: String
     public var name: String
     public var locale: String

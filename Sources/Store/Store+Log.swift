@@ -43,8 +43,8 @@ extension Store {
             if let t = query.tenantID { request = request.filter(Column("tenantID") == t) }
             if let s = query.status { request = request.filter(Column("status") == s) }
             if let k = query.kind { request = request.filter(Column("kind") == k) }
-            if let f = query.from { request = request.filter(Column("createdAt") >= f) }
-            if let u = query.until { request = request.filter(Column("createdAt") < u) }
+            if let f = query.from { request = request.filter(Column("createdAt") >= f.stored) }
+            if let u = query.until { request = request.filter(Column("createdAt") < u.stored) }
             if let b = query.before { request = request.filter(Column("id") < b) }
             if let r = query.recipient {
                 request = request.filter(sql: "id IN (SELECT outboxID FROM outboxRecipient WHERE address = ? COLLATE NOCASE)", arguments: [r])

@@ -119,7 +119,7 @@ extension Store {
         try write { db in
             let dueCondition = "((status IN ('queued', 'retrying') AND nextAttemptAt <= :now) OR (status = 'sending' AND leaseUntil <= :now))"
             guard let lane = try Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(priority) FROM outbox WHERE \(dueCondition)"),
-                                              arguments: ["now": now]) else { return [] }
+                                              arguments: ["now": now.stored]) else { return [] }
             // An entry taken back from a lease that ran out during a send counts that lost attempt,
             // so a mail whose sending keeps killing the worker ends as failed instead of going out
             // forever; entries that were only claimed do not.
@@ -129,7 +129,7 @@ extension Store {
                 WHERE id IN (SELECT id FROM outbox WHERE \(dueCondition) AND priority = :lane
                              ORDER BY nextAttemptAt, id LIMIT :limit)
                 RETURNING *
-                """), arguments: ["owner": owner, "until": now.addingTimeInterval(lease), "now": now, "lane": lane, "limit": limit])
+                """), arguments: ["owner": owner, "until": now.addingTimeInterval(lease).stored, "now": now.stored, "lane": lane, "limit": limit])
             let message = try db.cachedStatement(sql: "SELECT message FROM outboxMessage WHERE outboxID = ?")
             let pending = try db.cachedStatement(sql: """
                 SELECT address FROM outboxRecipient WHERE outboxID = ? AND status = 'pending' ORDER BY rowid
@@ -148,7 +148,7 @@ extension Store {
         try write { db in
             try db.cachedStatement(sql: """
                 UPDATE outbox SET leaseUntil = ?, sendStartedAt = ? WHERE id = ? AND leaseOwner = ? AND status = 'sending'
-                """).execute(arguments: [now.addingTimeInterval(lease), now, id, owner])
+                """).execute(arguments: [now.addingTimeInterval(lease).stored, now.stored, id, owner])
             return db.changesCount == 1
         }
     }
@@ -160,7 +160,7 @@ extension Store {
             try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM outbox WHERE priority < ? AND
                   ((status IN ('queued', 'retrying') AND nextAttemptAt <= ?) OR (status = 'sending' AND leaseUntil <= ?)))
-                """, arguments: [priority, now, now]) ?? false
+                """, arguments: [priority, now.stored, now.stored]) ?? false
         }
     }
 
@@ -173,7 +173,7 @@ extension Store {
                     UPDATE outbox SET status = CASE WHEN attempts > 0 THEN 'retrying' ELSE 'queued' END,
                       leaseOwner = NULL, leaseUntil = NULL, updatedAt = ?
                     WHERE id = ? AND leaseOwner = ? AND status = 'sending'
-                    """, arguments: [now, id, owner])
+                    """, arguments: [now.stored, id, owner])
             }
         }
     }
@@ -204,8 +204,7 @@ extension Store {
             else { return nil }
             let tenantID: String = row["tenantID"]
             let kind: String = row["kind"]
-            // Formatting a date for SQLite is costly; do it once.
-            let at = result.at.databaseValue
+            let at = result.at.stored
             let number = (row["attempts"] as Int) + 1
             let insertAttempt = try db.cachedStatement(sql: """
                 INSERT INTO attempt (outboxID, number, recipient, at, outcome, replyCode, enhancedCode, replyText)
@@ -258,7 +257,7 @@ extension Store {
                 UPDATE outbox SET status = ?, attempts = ?, leaseOwner = NULL, leaseUntil = NULL, sendStartedAt = NULL, updatedAt = ?,
                   queueID = COALESCE(?, queueID), nextAttemptAt = CASE WHEN ? THEN ? ELSE nextAttemptAt END
                 WHERE id = ?
-                """).execute(arguments: [status, number, at, result.queueID, status == .retrying, result.retryAt?.databaseValue ?? at,
+                """).execute(arguments: [status, number, at, result.queueID, status == .retrying, result.retryAt?.stored ?? at,
                                  result.outboxID])
             if status == .failed || status == .partiallySent {
                 let failed = result.recipients.filter { $0.outcome != .accepted }
@@ -275,11 +274,11 @@ extension Store {
     /// The next instant an entry falls due (a retry or an expired lease), for a worker's sleep.
     public func nextDue() throws -> Date? {
         try read { db in
-            try Date.fetchOne(db, sql: """
+            try Double.fetchOne(db, sql: """
                 SELECT MIN(t) FROM (
                   SELECT MIN(nextAttemptAt) AS t FROM outbox WHERE status IN ('queued', 'retrying')
                   UNION ALL SELECT MIN(leaseUntil) FROM outbox WHERE status = 'sending')
-                """)
+                """).map(Date.init(timeIntervalSince1970:))
         }
     }
 
@@ -291,7 +290,7 @@ extension Store {
             let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
             try db.execute(sql: """
                 DELETE FROM outbox WHERE status IN ('sent', 'partially-sent', 'failed', 'expired', 'suppressed') AND updatedAt < ?
-                """, arguments: [cutoff])
+                """, arguments: [cutoff.stored])
             return db.changesCount
         }
     }
