@@ -195,17 +195,21 @@ extension Store {
     @discardableResult
     public func complete(_ result: AttemptResult) throws -> OutboxStatus? {
         try write { db in
-            // Only the columns needed: the message itself is neither read nor rewritten here.
-            // Cached statements: this runs once per delivered mail, and compiling SQL is most of its CPU.
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                    SELECT tenantID, kind, attempts, leaseOwner, status FROM outbox WHERE id = ?
-                    """), arguments: [result.outboxID]),
-                  row["leaseOwner"] as String? == result.leaseOwner, row["status"] as String? == OutboxStatus.sending.rawValue
+            // One read for the lease check and every recipient's state; the message itself is neither
+            // read nor rewritten. Cached statements: this runs once per delivered mail.
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT o.tenantID, o.kind, o.attempts, o.leaseOwner, o.status, r.address, r.status AS recipientStatus
+                FROM outbox o JOIN outboxRecipient r ON r.outboxID = o.id WHERE o.id = ?
+                """), arguments: [result.outboxID])
+            guard let row = rows.first, row["leaseOwner"] as String? == result.leaseOwner,
+                  row["status"] as String? == OutboxStatus.sending.rawValue
             else { return nil }
             let tenantID: String = row["tenantID"]
             let kind: String = row["kind"]
             let at = result.at.stored
             let number = (row["attempts"] as Int) + 1
+            var recipientStates: [String: RecipientStatus] = [:]
+            for r in rows { recipientStates[r["address"]] = RecipientStatus(rawValue: r["recipientStatus"]) }
             let insertAttempt = try db.cachedStatement(sql: """
                 INSERT INTO attempt (outboxID, number, recipient, at, outcome, replyCode, enhancedCode, replyText)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -227,6 +231,7 @@ extension Store {
                 }
                 try updateRecipient.execute(arguments: [status, r.replyCode, r.enhancedCode, r.replyText, at,
                                                         result.outboxID, r.address])
+                if recipientStates[r.address] != nil { recipientStates[r.address] = status }
                 if r.suppress {
                     try Suppression(tenantID: tenantID, address: r.address.lowercased(), reason: "no such user",
                                     replyCode: r.replyCode, enhancedCode: r.enhancedCode, replyText: r.replyText,
@@ -237,8 +242,7 @@ extension Store {
                     try audit.insert(db)
                 }
             }
-            let statuses = try RecipientStatus.fetchAll(db.cachedStatement(sql: "SELECT status FROM outboxRecipient WHERE outboxID = ?"),
-                                                        arguments: [result.outboxID])
+            let statuses = Array(recipientStates.values)
             let status: OutboxStatus
             if statuses.contains(.pending) {
                 status = .retrying
