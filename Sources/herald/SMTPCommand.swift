@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Mail
 import SMTP
+import Store
 
 struct SMTPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,6 +56,9 @@ struct SMTPCommand: AsyncParsableCommand {
         @Option(help: "Recipient address.")
         var to: String
 
+        @Option(help: "Configuration file whose database gets an audit entry for this test (who, when, server, verdict).")
+        var config: String?
+
         func run() async throws {
             try await reportingErrors {
                 let settings = try server.settings()
@@ -81,6 +85,13 @@ struct SMTPCommand: AsyncParsableCommand {
                     print("[\(mark)] \(step.name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(detail)")
                 }
                 print(report.verdict)
+                if let config {
+                    let store = try HeraldConfiguration.load(path: config).openStore()
+                    try storeErrors {
+                        try store.appendAudit(AuditEntry(at: Date(), actor: "cli", action: "smtp.test",
+                                                         subject: "\(settings.host):\(settings.port)", detail: report.verdict))
+                    }
+                }
                 if let error = report.error { throw exitStatus(for: error.severity) }
             }
         }

@@ -147,6 +147,19 @@ import Testing
         #expect(!run.stdout.contains("Very-Secret-1") && !run.stderr.contains("Very-Secret-1"))
     }
 
+    @Test func smtpTestWritesAnAuditEntry() throws {
+        let peer = try SMTPPeer()
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = ["HERALD_DATABASE": dir.appendingPathComponent("h.sqlite").path]
+        let config = packageRoot.appendingPathComponent("Config/herald.json").path
+        let run = try Self.herald(["smtp", "test", "--server", "smtp://127.0.0.1:\(peer.port)", "--tls", "none",
+                                   "--from", "reports@example.com", "--to", "ops@example.com", "--config", config], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let audit = try Self.herald(["audit", "--config", config], environment: env)
+        #expect(audit.stdout.contains("cli smtp.test 127.0.0.1:\(peer.port): OK: 127.0.0.1 accepted the test mail"), "\(audit.stdout)")
+    }
+
     @Test func smtpTestWithWrongPasswordExits69WithTheFix() throws {
         let peer = try SMTPPeer(["--tls", "starttls", "--auth", "reporter:right"])
         let run = try Self.herald(["smtp", "test", "--server", "smtp://localhost:\(peer.port)", "--ca-file", try TestCA.shared().caCert,
