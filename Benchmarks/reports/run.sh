@@ -3,10 +3,10 @@
 # ReportLab and WeasyPrint in one run: seconds per report (median of REPEATS), pages per second,
 # peak memory and file size.
 #
-#   Benchmarks/reports/run.sh [REPEATS]    (default 3)
+#   Benchmarks/reports/run.sh [REPEATS]    (default 5)
 set -euo pipefail
 cd "$(dirname "$0")"
-repeats=${1:-3}
+repeats=${1:-5}
 ../../scripts/setup >/dev/null
 python3 -c 'import reportlab, weasyprint' 2>/dev/null || python3 -m pip install -q reportlab weasyprint
 (cd ../.. && swift build -c release --product herald >&2)
@@ -17,18 +17,14 @@ python3 make_inputs.py "$work" >/dev/null
 
 measure() {  # LABEL OUT.pdf COMMAND...
   local label=$1 out=$2; shift 2
-  local times=() mem=0
-  for ((r = 0; r < repeats; r++)); do
-    /usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null 2>&1
-    read -r secs kb < "$work/time"
-    times+=("$secs"); mem=$kb
-  done
-  local median pages size
-  median=$(printf "%s\n" "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  local median kb pages size
+  median=$(python3 time_command.py "$repeats" "$@")
+  /usr/bin/time -o "$work/time" -f "%M" "$@" >/dev/null 2>&1
+  kb=$(cat "$work/time")
   pages=$(pdfinfo "$out" | awk '/^Pages:/ {print $2}')
   size=$(stat -c %s "$out")
-  printf "%-11s %8.2f s  %6.1f pages/s  %5d pages  %7.1f MB peak  %7.0f KB\n" "$label" "$median" \
-    "$(echo "$pages / $median" | bc -l)" "$pages" "$(echo "$mem / 1024" | bc -l)" "$(echo "$size / 1024" | bc -l)"
+  printf "%-11s %8.3f s  %6.1f pages/s  %5d pages  %7.1f MB peak  %7.0f KB\n" "$label" "$median" \
+    "$(echo "$pages / $median" | bc -l)" "$pages" "$(echo "$kb / 1024" | bc -l)" "$(echo "$size / 1024" | bc -l)"
 }
 measure Herald "$work/herald.pdf" "$herald" report render "$work/report.xml" --out "$work/herald.pdf"
 measure ReportLab "$work/reportlab.pdf" python3 reportlab_report.py "$work" ../../Fonts "$work/reportlab.pdf"

@@ -24,7 +24,7 @@ extension Chart {
 private func text(_ cr: OpaquePointer, _ fonts: FontContext, _ s: String, _ x: Double, _ y: Double, width: Double = 200,
                   font: String = "DejaVu Sans 7", color: RGB = .muted, alignment: Alignment = .left) {
     // Chart text stays on one line: a long label is cut with "…" rather than run into the next row.
-    let t = TextLayout(fonts, markup: RichText.escape(s), font: font, width: width, alignment: alignment, singleLine: true)
+    let t = fonts.layout(RichText.escape(s), font: font, width: width, alignment: alignment, singleLine: true)
     cairo_set_source_rgb(cr, color.r, color.g, color.b)
     cairo_move_to(cr, x, y)
     pango_cairo_show_layout(cr, t.layout)

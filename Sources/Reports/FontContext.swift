@@ -11,6 +11,9 @@ final class FontContext {
     let fontMap: UnsafeMutablePointer<PangoFontMap>
     let context: OpaquePointer
     private let options: OpaquePointer
+    /// Laid-out texts by content and geometry: a report repeats many cell texts ("OK", a service
+    /// name), and a Pango layout can be drawn at any number of places.
+    private var layouts: [String: TextLayout] = [:]
 
     init(fontsDirectory: String) throws {
         guard let config = FcConfigCreate() else { throw ReportError(.fonts, "fontconfig could not create a configuration") }
@@ -40,7 +43,17 @@ final class FontContext {
         pango_cairo_context_set_resolution(context, 72)
     }
 
+    /// The layout of `markup` in `font` at `width`, made once per distinct text and geometry.
+    func layout(_ markup: String, font: String, width: Double, alignment: Alignment = .left, singleLine: Bool = false) -> TextLayout {
+        let key = "\(font)|\(width)|\(alignment.rawValue)|\(singleLine)|\(markup)"
+        if let cached = layouts[key] { return cached }
+        let made = TextLayout(self, markup: markup, font: font, width: width, alignment: alignment, singleLine: singleLine)
+        layouts[key] = made
+        return made
+    }
+
     deinit {
+        layouts.removeAll()
         g_object_unref(UnsafeMutableRawPointer(context))
         g_object_unref(UnsafeMutableRawPointer(fontMap))
         cairo_font_options_destroy(options)

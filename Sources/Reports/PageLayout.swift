@@ -87,21 +87,21 @@ struct PageLayout {
         let width = Self.contentWidth
         switch block {
         case let .heading(level, text):
-            let t = TextLayout(fonts, markup: text.markup, font: headingFont(level), width: width)
+            let t = fonts.layout(text.markup, font: headingFont(level), width: width)
             ensure(t.height + 10)
             y += level == 1 ? 8 : 4
             emit(.outline(level: level, title: text.plain, y: y))
             emit(.text(t, x: Self.margin, y: y, color: .text))
             y += t.height + (level == 1 ? 10 : 6)
         case let .paragraph(text):
-            let t = TextLayout(fonts, markup: text.markup, font: Self.body, width: width)
+            let t = fonts.layout(text.markup, font: Self.body, width: width)
             ensure(t.height)
             emit(.text(t, x: Self.margin, y: y, color: .text))
             y += t.height + 8
         case let .list(ordered, items):
             for (i, item) in items.enumerated() {
-                let marker = TextLayout(fonts, markup: ordered ? "\(i + 1)." : "•", font: Self.body, width: 18)
-                let t = TextLayout(fonts, markup: item.markup, font: Self.body, width: width - 18)
+                let marker = fonts.layout(ordered ? "\(i + 1)." : "•", font: Self.body, width: 18)
+                let t = fonts.layout(item.markup, font: Self.body, width: width - 18)
                 ensure(t.height)
                 emit(.text(marker, x: Self.margin, y: y, color: .text))
                 emit(.text(t, x: Self.margin + 18, y: y, color: .text))
@@ -111,8 +111,8 @@ struct PageLayout {
         case let .keyValue(pairs):
             let keyWidth = width * 0.32
             for pair in pairs {
-                let k = TextLayout(fonts, markup: RichText.escape(pair.key), font: Self.body, width: keyWidth - 8)
-                let v = TextLayout(fonts, markup: pair.value.markup, font: Self.body, width: width - keyWidth)
+                let k = fonts.layout(RichText.escape(pair.key), font: Self.body, width: keyWidth - 8)
+                let v = fonts.layout(pair.value.markup, font: Self.body, width: width - keyWidth)
                 let h = max(k.height, v.height)
                 ensure(h + 4)
                 emit(.text(k, x: Self.margin, y: y + 2, color: .muted))
@@ -158,7 +158,7 @@ struct PageLayout {
                 let cell = i < row.count ? row[i] : Cell(text: RichText(""))
                 var markup = cell.text.markup
                 if bold || cell.status != nil { markup = "<b>\(markup)</b>" }
-                cells.append(TextLayout(fonts, markup: markup, font: Self.body, width: width - 2 * pad,
+                cells.append(fonts.layout(markup, font: Self.body, width: width - 2 * pad,
                                         alignment: table.alignments[i]))
             }
             return (cells, (cells.map(\.height).max() ?? 0) + 2 * pad)
@@ -201,15 +201,15 @@ struct PageLayout {
     static func furniture(_ fonts: FontContext, document: ReportDocument, page: Int, of pages: Int, isTitlePage: Bool) -> [DrawOp] {
         var ops: [DrawOp] = []
         if !isTitlePage && !document.header.isEmpty {
-            let h = TextLayout(fonts, markup: RichText.escape(document.header), font: small, width: contentWidth)
+            let h = fonts.layout(RichText.escape(document.header), font: small, width: contentWidth)
             ops.append(.text(h, x: margin, y: 36, color: .muted))
         }
         let label = document.pageLabel.replacingOccurrences(of: "{page}", with: "\(page)")
             .replacingOccurrences(of: "{pages}", with: "\(pages)")
-        let number = TextLayout(fonts, markup: RichText.escape(label), font: small, width: contentWidth, alignment: .right)
+        let number = fonts.layout(RichText.escape(label), font: small, width: contentWidth, alignment: .right)
         ops.append(.text(number, x: margin, y: bottom + 24, color: .muted))
         if !document.footer.isEmpty {
-            let f = TextLayout(fonts, markup: RichText.escape(document.footer), font: small, width: contentWidth * 0.7)
+            let f = fonts.layout(RichText.escape(document.footer), font: small, width: contentWidth * 0.7)
             ops.append(.text(f, x: margin, y: bottom + 24, color: .muted))
         }
         return ops
