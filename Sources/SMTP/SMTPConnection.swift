@@ -185,12 +185,13 @@ final class SMTPConnection: @unchecked Sendable {
 
     private func outcome(of message: EncodedMessage, code: CURLcode, easy: CurlEasy) throws -> DeliveryReport {
         let exchanges = conversation.currentExchanges
-        let mail = exchanges.last { $0.command.uppercased().hasPrefix("MAIL FROM") }
+        // Runs for every message: compare verbs without allocating.
+        let mail = exchanges.last { Conversation.verb(of: $0.command, is: "MAIL") }
         guard let mail, mail.reply.isPositive else {
             throw failure(code: code, easy: easy, stage: "MAIL FROM")
         }
         var rcptReplies: [String: SMTPReply] = [:]
-        for exchange in exchanges where exchange.command.uppercased().hasPrefix("RCPT TO:") {
+        for exchange in exchanges where Conversation.verb(of: exchange.command, is: "RCPT") {
             let cmd = exchange.command
             if let open = cmd.firstIndex(of: "<"), let close = cmd.lastIndex(of: ">"), open < close {
                 rcptReplies[String(cmd[cmd.index(after: open)..<close]).lowercased()] = exchange.reply
