@@ -21,20 +21,9 @@ import Testing
     }()
 
     static func herald(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        let result = try runProcess(binary, arguments, environment: environment)
+        return Run(status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
+                   stderr: String(decoding: result.stderr, as: UTF8.self))
     }
 
     static func tempDir() throws -> URL {

@@ -11,37 +11,66 @@ public enum Python {
 
     /// Runs `python3 script args...` and returns its stdout; fails on a non-zero exit.
     public static func run(_ script: String, _ arguments: [String], stdin: Data? = nil) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", peers.appendingPathComponent(script).path] + arguments
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NSError(domain: "python", code: Int(process.terminationStatus),
-                          userInfo: [NSLocalizedDescriptionKey: String(decoding: errors, as: UTF8.self)])
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                    ["python3", peers.appendingPathComponent(script).path] + arguments, stdin: stdin ?? Data())
+        guard result.status == 0 else {
+            throw NSError(domain: "python", code: Int(result.status),
+                          userInfo: [NSLocalizedDescriptionKey: String(decoding: result.stderr, as: UTF8.self)])
         }
+        return result.stdout
+    }
+}
+
+/// Runs a program to its end and returns its exit status, stdout and stderr.
+/// - Parameters:
+///   - environment: added to (or replacing entries of) this process's environment.
+///   - stdin: what the program reads; nothing (end of file at once) by default.
+public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                       stdin: Data = Data()) throws -> (status: Int32, stdout: Data, stderr: Data) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    input.fileHandleForWriting.write(stdin)
+    try input.fileHandleForWriting.close()
+    // Drain stderr on its own thread so a program that fills one pipe never blocks on the other.
+    let errors = Drained(err.fileHandleForReading)
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    let errorData = errors.wait()
+    process.waitUntilExit()
+    return (process.terminationStatus, output, errorData)
+}
+
+/// Reads a pipe to its end on a thread of its own.
+private final class Drained: @unchecked Sendable {
+    // @unchecked: `data` is written once by the reading thread before `done` is signalled, and
+    // read only after waiting for it.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
         return data
     }
 }
 
-/// Runs a program (a PDF tool, say) and returns its exit status and combined output.
+/// Runs a program (a PDF tool, say) from /usr/bin and returns its exit status and its output
+/// (stdout, then stderr).
 public func runTool(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/\(executable)")
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try runProcess(URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/\(executable)"), arguments)
+    return (result.status, String(decoding: result.stdout + result.stderr, as: UTF8.self))
 }
