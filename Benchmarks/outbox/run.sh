@@ -13,12 +13,7 @@ for durability in full normal; do
   "$bench" store --count "$count" --durability "$durability"
   python3 sqlite_queue.py "$count" "$durability"
 done
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-user=(); [[ $(id -u) -eq 0 ]] && user=(-u nobody)
-/usr/sbin/smtp-sink "${user[@]}" 127.0.0.1:"$port" 256 &
-sink=$!
-trap 'kill $sink 2>/dev/null || true' EXIT
-sleep 0.5
+source ../start_sink.sh
 for workers in 1 4; do
   /usr/bin/time -f "  peak memory %M KB" "$bench" e2e --port "$port" --count "$count" --workers "$workers"
 done

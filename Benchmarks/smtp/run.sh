@@ -14,12 +14,7 @@ repeats=${1:-3}
 swift build -c release >&2
 bench=$(swift build -c release --show-bin-path)/SMTPBench
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-user=(); [[ $(id -u) -eq 0 ]] && user=(-u nobody)
-/usr/sbin/smtp-sink "${user[@]}" 127.0.0.1:"$port" 256 &
-sink=$!
-trap 'kill $sink 2>/dev/null || true' EXIT
-sleep 0.5
+source ../start_sink.sh
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
