@@ -190,32 +190,21 @@ public enum DocumentParser {
     static func table(_ e: XMLTree.Element) throws -> Table {
         var header: [[Cell]] = []
         var rows: [[Cell]] = []
-        func readRows(_ section: XMLTree.Element, into target: inout [[Cell]]) throws {
-            for tr in section.children {
-                guard tr.name == "tr" else { throw unexpected(tr, in: section, expected: "<tr>") }
-                target.append(try tr.children.map { cell in
-                    guard cell.name == "td" || cell.name == "th" else { throw unexpected(cell, in: tr, expected: "<td> or <th>") }
-                    var status: Status?
-                    if let s = cell.attributes["status"] {
-                        guard let parsed = Status(rawValue: s) else {
-                            throw ReportError(.document, "<\(cell.name) status=\"\(s)\">: use OK, WARN, CRIT or NO_DATA", line: cell.line)
-                        }
-                        status = parsed
-                    }
-                    var text = try rich(cell)
-                    if let status, text.plain.isEmpty { text = RichText(status.rawValue) }
-                    return Cell(text: text, status: status)
-                })
+        func row(_ tr: XMLTree.Element, in parent: XMLTree.Element) throws -> [Cell] {
+            guard tr.name == "tr" else { throw unexpected(tr, in: parent, expected: "<tr>") }
+            return try tr.children.map { cell in
+                guard cell.name == "td" || cell.name == "th" else { throw unexpected(cell, in: tr, expected: "<td> or <th>") }
+                let cellStatus = try status(cell)
+                var text = try rich(cell)
+                if let cellStatus, text.plain.isEmpty { text = RichText(cellStatus.rawValue) }
+                return Cell(text: text, status: cellStatus)
             }
         }
         for section in e.children {
             switch section.name {
-            case "thead": try readRows(section, into: &header)
-            case "tbody": try readRows(section, into: &rows)
-            case "tr":
-                var one: [[Cell]] = []
-                try readRows(XMLTree.Element(name: "tbody", attributes: [:], children: [section], text: "", nodes: [], line: section.line), into: &one)
-                rows += one
+            case "thead": header += try section.children.map { try row($0, in: section) }
+            case "tbody": rows += try section.children.map { try row($0, in: section) }
+            case "tr": rows.append(try row(section, in: e))
             default: throw unexpected(section, in: e, expected: "<thead>, <tbody> or <tr>")
             }
         }

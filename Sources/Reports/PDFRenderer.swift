@@ -50,7 +50,10 @@ public struct PDFRenderer: Sendable {
         defer { cairo_destroy(cr) }
         var outlineIDs: [Int: Int32] = [0: 0]   // heading level → id of the last outline item at that level
         for (index, page) in layout.pages.enumerated() {
-            for op in page {
+            // Page furniture ("Page X of Y") is laid out here, now that the page count is known.
+            let furniture = PageLayout.furniture(layout.fonts, document: document, page: index + 1, of: layout.pages.count,
+                                                 isTitlePage: index == 0 && !document.titlePage.isEmpty)
+            for op in page + furniture {
                 switch op {
                 case let .text(text, x, y, color):
                     cairo_set_source_rgb(cr, color.r, color.g, color.b)
@@ -80,14 +83,6 @@ public struct PDFRenderer: Sendable {
                     outlineIDs[level] = id
                     for deeper in (level + 1)...4 { outlineIDs[deeper] = nil }
                 }
-            }
-            // Page furniture, now that the page count is known.
-            let furniture = PageLayout.furniture(layout.fonts, document: document, page: index + 1, of: layout.pages.count,
-                                                 isTitlePage: index == 0 && !document.titlePage.isEmpty)
-            for case let .text(text, x, y, color) in furniture {
-                cairo_set_source_rgb(cr, color.r, color.g, color.b)
-                cairo_move_to(cr, x, y)
-                pango_cairo_show_layout(cr, text.layout)
             }
             cairo_show_page(cr)
         }
