@@ -15,15 +15,19 @@ public final class Deliverer: Sendable {
     let makeTransport: @Sendable () throws -> any MailTransport
     let ownerPrefix: String
     let logger: Logger
+    let observe: (@Sendable (MailKind, Duration) -> Void)?
 
     /// - Parameters:
     ///   - logger: where attempts are logged (info: outcomes; debug: claims), with the outbox id,
     ///     kind and status as metadata; addresses and contents are never logged. Silent by default.
+    ///   - observe: told each send's kind and duration (for metrics).
     ///   - makeTransport: makes one transport per worker (e.g. an ``SMTPSession``).
     public init(store: Store, configuration: DeliveryConfiguration = DeliveryConfiguration(), clock: any WallClock,
                 logger: Logger = Logger(label: "herald.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
+                observe: (@Sendable (MailKind, Duration) -> Void)? = nil,
                 makeTransport: @escaping @Sendable () throws -> any MailTransport) {
         self.logger = logger
+        self.observe = observe
         self.store = store
         self.configuration = configuration
         self.clock = clock
@@ -62,8 +66,9 @@ public final class Deliverer: Sendable {
                     continue
                 }
                 for (index, mail) in claimed.enumerated() {
+                    // On shutdown the send in progress finishes; the rest of the batch stays queued.
                     // A more urgent mail waits for at most the send in progress.
-                    if index > 0, try store.hasMoreUrgent(than: mail.entry.priority, now: clock.now) {
+                    if index > 0, try Task.isCancelled || store.hasMoreUrgent(than: mail.entry.priority, now: clock.now) {
                         try store.release(claimed[index...].map { $0.entry.id! }, owner: owner, now: clock.now)
                         break
                     }
@@ -119,7 +124,9 @@ public final class Deliverer: Sendable {
                                          mailFrom: entry.mailFrom, recipients: toSend)
             let outcome: Result<DeliveryReport, SMTPError>
             if let transport {
+                let started = ContinuousClock.now
                 outcome = await transport.send(batch: [message])[0]
+                observe?(entry.kind, ContinuousClock.now - started)
             } else {
                 let cause = (transportError as? SMTPError)?.message ?? transportError.map { "\($0)" } ?? "unknown cause"
                 outcome = .failure(SMTPError(.invalidSettings, .configuration, "cannot set up the SMTP transport (\(cause)); check the SMTP settings"))

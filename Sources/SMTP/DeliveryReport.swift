@@ -35,6 +35,14 @@ public struct DeliveryReport: Sendable {
     /// The conversation with passwords and AUTH payloads redacted (the message content is never in it).
     public let transcript: [TranscriptLine]
 
+    /// A report, for transports other than the SMTP core (the file transport).
+    public init(messageID: String, recipients: [RecipientOutcome], finalReply: SMTPReply?, transcript: [TranscriptLine] = []) {
+        self.messageID = messageID
+        self.recipients = recipients
+        self.finalReply = finalReply
+        self.transcript = transcript
+    }
+
     /// True when every recipient was accepted.
     public var allAccepted: Bool { recipients.allSatisfy(\.accepted) }
 

@@ -158,4 +158,29 @@ public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var timeZone: String
     public var plan: String
     public var createdAt: Date
+    /// Accent colour `#rrggbb`, or nil for Herald's.
+    public var brandColor: String?
+    /// Footer line of mails and reports.
+    public var footer: String?
+    /// Display name of the From address, or nil for the configured one.
+    public var fromName: String?
+    /// Where the missed-run watchdog writes.
+    public var adminEmail: String?
+    /// PNG logo, sent as an inline image.
+    public var logo: Data?
+
+    public init(id: String, name: String, locale: String, timeZone: String, plan: String, createdAt: Date,
+                brandColor: String? = nil, footer: String? = nil, fromName: String? = nil, adminEmail: String? = nil, logo: Data? = nil) {
+        self.id = id
+        self.name = name
+        self.locale = locale
+        self.timeZone = timeZone
+        self.plan = plan
+        self.createdAt = createdAt
+        self.brandColor = brandColor
+        self.footer = footer
+        self.fromName = fromName
+        self.adminEmail = adminEmail
+        self.logo = logo
+    }
 }

@@ -88,29 +88,32 @@ extension Store {
     /// - Returns: the entry and whether it was created now.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/invalidInput`` when there is no recipient.
     public func enqueue(_ mail: NewMail, now: Date) throws -> (entry: OutboxEntry, created: Bool) {
+        try write { db in try Self.insert(mail, db: db, now: now) }
+    }
+
+    /// ``enqueue(_:now:)`` inside a transaction the caller holds, so that other changes commit with the mail.
+    static func insert(_ mail: NewMail, db: Database, now: Date) throws -> (entry: OutboxEntry, created: Bool) {
         guard !mail.recipients.isEmpty else {
             throw StoreError(.invalidInput, "recipients: a mail needs at least one recipient")
         }
-        return try write { db in
-            if let key = mail.idempotencyKey,
-               let existing = try OutboxEntry.filter(Column("tenantID") == mail.tenantID && Column("idempotencyKey") == key).fetchOne(db) {
-                return (existing, false)
-            }
-            let expiry = mail.expiresAt ?? (mail.kind == .twoFactor ? now.addingTimeInterval(Self.defaultTwoFactorExpiry) : nil)
-            var entry = OutboxEntry(id: nil, tenantID: mail.tenantID, kind: mail.kind, priority: mail.kind.priority,
-                                    status: .queued, messageID: mail.messageID, subject: mail.subject, mailFrom: mail.mailFrom,
-                                    idempotencyKey: mail.idempotencyKey, createdAt: now,
-                                    expiresAt: expiry, nextAttemptAt: now, attempts: 0, leaseOwner: nil, leaseUntil: nil,
-                                    sendStartedAt: nil, queueID: nil, updatedAt: now)
-            try entry.insert(db)
-            try db.execute(sql: "INSERT INTO outboxMessage (outboxID, message) VALUES (?, ?)", arguments: [entry.id!, mail.message])
-            var seen = Set<String>()
-            for address in mail.recipients where seen.insert(address.lowercased()).inserted {
-                try OutboxRecipient(outboxID: entry.id!, address: address, status: .pending, replyCode: nil,
-                                    enhancedCode: nil, replyText: nil, updatedAt: now).insert(db)
-            }
-            return (entry, true)
+        if let key = mail.idempotencyKey,
+           let existing = try OutboxEntry.filter(Column("tenantID") == mail.tenantID && Column("idempotencyKey") == key).fetchOne(db) {
+            return (existing, false)
         }
+        let expiry = mail.expiresAt ?? (mail.kind == .twoFactor ? now.addingTimeInterval(Self.defaultTwoFactorExpiry) : nil)
+        var entry = OutboxEntry(id: nil, tenantID: mail.tenantID, kind: mail.kind, priority: mail.kind.priority,
+                                status: .queued, messageID: mail.messageID, subject: mail.subject, mailFrom: mail.mailFrom,
+                                idempotencyKey: mail.idempotencyKey, createdAt: now,
+                                expiresAt: expiry, nextAttemptAt: now, attempts: 0, leaseOwner: nil, leaseUntil: nil,
+                                sendStartedAt: nil, queueID: nil, updatedAt: now)
+        try entry.insert(db)
+        try db.execute(sql: "INSERT INTO outboxMessage (outboxID, message) VALUES (?, ?)", arguments: [entry.id!, mail.message])
+        var seen = Set<String>()
+        for address in mail.recipients where seen.insert(address.lowercased()).inserted {
+            try OutboxRecipient(outboxID: entry.id!, address: address, status: .pending, replyCode: nil,
+                                enhancedCode: nil, replyText: nil, updatedAt: now).insert(db)
+        }
+        return (entry, true)
     }
 
     /// Leases up to `limit` due entries of the most urgent lane that has any to `owner` until
@@ -315,6 +318,15 @@ extension Store {
     }
 
     /// How many entries are waiting per lane (queued, retrying or sending), for metrics.
+    /// Mails by kind and status, for metrics.
+    public func mailCounts() throws -> [(kind: String, status: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, status, COUNT(*) AS n FROM outbox GROUP BY kind, status").map {
+                (kind: $0["kind"], status: $0["status"], count: $0["n"])
+            }
+        }
+    }
+
     public func queueDepth() throws -> [MailKind: Int] {
         try read { db in
             var depth: [MailKind: Int] = [:]

@@ -98,6 +98,103 @@ extension Store {
                 t.primaryKey(["tenantID", "address"])
             }
         }
+        migrator.registerMigration("v2-service") { db in
+            try db.alter(table: "tenant") { t in
+                t.add(column: "brandColor", .text)
+                t.add(column: "footer", .text)
+                t.add(column: "fromName", .text)
+                t.add(column: "adminEmail", .text)
+                t.add(column: "logo", .blob)
+            }
+            // Only the SHA-256 of a token is kept; the token itself is shown once, at creation.
+            try db.create(table: "apiToken") { t in
+                t.primaryKey("hash", .text)
+                t.column("tenantID", .text).notNull().indexed().references("tenant", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "schedule") { t in
+                t.primaryKey("id", .text)
+                t.column("tenantID", .text).notNull().indexed().references("tenant", onDelete: .cascade)
+                t.column("definition", .text).notNull()
+                t.column("enabled", .boolean).notNull()
+                t.column("activeSince", .datetime).notNull()
+                // The last slot the scheduler handled (ran or recorded as missed).
+                t.column("handledThrough", .datetime)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            // One row per slot (schedule, instant): the idempotency record of report runs and the
+            // trace of missed ones.
+            try db.create(table: "reportRun") { t in
+                t.column("scheduleID", .text).notNull()
+                t.column("slot", .datetime).notNull()
+                t.column("tenantID", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("detail", .text)
+                t.column("outboxIDs", .text)
+                // An ad-hoc run's request (JSON); scheduled runs read their schedule.
+                t.column("request", .text)
+                // When the missed-run watchdog reported this slot.
+                t.column("overdueAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.primaryKey(["scheduleID", "slot"])
+            }
+            try db.create(index: "reportRun_status", on: "reportRun", columns: ["status", "slot"])
+            try db.create(table: "customTemplate") { t in
+                t.column("tenantID", .text).notNull().references("tenant", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("locale", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("html", .text)
+                t.column("updatedAt", .datetime).notNull()
+                t.primaryKey(["tenantID", "kind", "locale"])
+            }
+            // Every state change received, for availability and alert summaries in reports.
+            try db.create(table: "alertEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("tenantID", .text).notNull()
+                t.column("host", .text).notNull()
+                t.column("service", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("message", .text).notNull()
+                t.column("at", .datetime).notNull()
+            }
+            try db.create(index: "alertEvent_tenant", on: "alertEvent", columns: ["tenantID", "at"])
+            // The open problem per host and service: its mail's Message-ID threads recoveries under it.
+            try db.create(table: "alertProblem") { t in
+                t.column("tenantID", .text).notNull()
+                t.column("host", .text).notNull()
+                t.column("service", .text).notNull()
+                t.column("messageID", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("since", .datetime).notNull()
+                t.primaryKey(["tenantID", "host", "service"])
+            }
+            // Events waiting for their digest window to close.
+            try db.create(table: "digestEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("tenantID", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("windowEnd", .datetime).notNull()
+                t.column("event", .text).notNull()
+            }
+            try db.create(index: "digestEvent_window", on: "digestEvent", columns: ["windowEnd"])
+            try db.create(table: "twoFactor") { t in
+                t.primaryKey("id", .text)
+                t.column("tenantID", .text).notNull()
+                t.column("address", .text).notNull()
+                t.column("codeHash", .blob).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("verifiedAt", .datetime)
+                t.column("outboxID", .integer)
+            }
+            try db.create(index: "twoFactor_address", on: "twoFactor", columns: ["tenantID", "address", "createdAt"])
+        }
         return migrator
     }
 }

@@ -1,0 +1,224 @@
+import Foundation
+import GRDB
+
+/// An API token of a tenant; only its SHA-256 is stored.
+public struct APIToken: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "apiToken"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+    /// Lower-case hex SHA-256 of the token.
+    public var hash: String
+    public var tenantID: String
+    public var name: String
+    public var createdAt: Date
+
+    public init(hash: String, tenantID: String, name: String, createdAt: Date) {
+        self.hash = hash
+        self.tenantID = tenantID
+        self.name = name
+        self.createdAt = createdAt
+    }
+}
+
+/// A report schedule. The store keeps the definition as the JSON the service gives it; the
+/// service owns its shape and validation.
+public struct ScheduleRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "schedule"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+    public var id: String
+    public var tenantID: String
+    /// The schedule's definition as JSON.
+    public var definition: String
+    public var enabled: Bool
+    /// Slots at or before this instant never run (the schedule did not exist, or was changed then).
+    public var activeSince: Date
+    /// The last slot the scheduler handled.
+    public var handledThrough: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: String, tenantID: String, definition: String, enabled: Bool, activeSince: Date,
+                handledThrough: Date? = nil, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.tenantID = tenantID
+        self.definition = definition
+        self.enabled = enabled
+        self.activeSince = activeSince
+        self.handledThrough = handledThrough
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// What became of one slot of a schedule.
+public enum ReportRunStatus: String, Codable, Sendable, DatabaseValueConvertible {
+    /// Due; a report worker will render and enqueue it.
+    case pending
+    /// Its mails are in the outbox.
+    case enqueued
+    /// Rendering or composing failed; `detail` says why.
+    case failed
+    /// Not run (a later slot ran instead, or it was too late); `detail` says which.
+    case missed
+}
+
+/// One slot (schedule, instant) and what became of it: the record that keeps a restart from
+/// running a slot twice or skipping it without a trace.
+public struct ReportRun: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "reportRun"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+    public var scheduleID: String
+    public var slot: Date
+    public var tenantID: String
+    public var status: ReportRunStatus
+    public var detail: String?
+    /// Comma-separated outbox ids of the run's mails.
+    public var outboxIDs: String?
+    /// An ad-hoc run's request as JSON; nil for scheduled runs.
+    public var request: String?
+    /// When the missed-run watchdog reported this slot.
+    public var overdueAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(scheduleID: String, slot: Date, tenantID: String, status: ReportRunStatus, detail: String? = nil,
+                outboxIDs: String? = nil, request: String? = nil, overdueAt: Date? = nil, createdAt: Date, updatedAt: Date) {
+        self.request = request
+        self.overdueAt = overdueAt
+        self.scheduleID = scheduleID
+        self.slot = slot
+        self.tenantID = tenantID
+        self.status = status
+        self.detail = detail
+        self.outboxIDs = outboxIDs
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A tenant's own mail templates for one kind and locale.
+public struct CustomTemplate: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "customTemplate"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+    public var tenantID: String
+    public var kind: String
+    public var locale: String
+    public var subject: String
+    public var text: String
+    public var html: String?
+    public var updatedAt: Date
+
+    public init(tenantID: String, kind: String, locale: String, subject: String, text: String, html: String?, updatedAt: Date) {
+        self.tenantID = tenantID
+        self.kind = kind
+        self.locale = locale
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A state change of a host's service, as received from the monitoring product.
+public struct AlertEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "alertEvent"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+    public var id: Int64?
+    public var tenantID: String
+    public var host: String
+    public var service: String
+    /// `OK`, `WARN`, `CRIT` or `NO_DATA`.
+    public var status: String
+    public var message: String
+    public var at: Date
+
+    public init(tenantID: String, host: String, service: String, status: String, message: String, at: Date) {
+        self.tenantID = tenantID
+        self.host = host
+        self.service = service
+        self.status = status
+        self.message = message
+        self.at = at
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// The open problem of a host's service and the Message-ID its recovery threads under.
+public struct AlertProblem: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "alertProblem"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+    public var tenantID: String
+    public var host: String
+    public var service: String
+    public var messageID: String
+    public var status: String
+    public var since: Date
+
+    public init(tenantID: String, host: String, service: String, messageID: String, status: String, since: Date) {
+        self.tenantID = tenantID
+        self.host = host
+        self.service = service
+        self.messageID = messageID
+        self.status = status
+        self.since = since
+    }
+}
+
+/// An event waiting for its digest window to close.
+public struct DigestEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "digestEvent"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+    public var id: Int64?
+    public var tenantID: String
+    /// The channel (recipients, locale, window) as the service keys it.
+    public var channel: String
+    public var windowEnd: Date
+    /// The event as JSON.
+    public var event: String
+
+    public init(tenantID: String, channel: String, windowEnd: Date, event: String) {
+        self.tenantID = tenantID
+        self.channel = channel
+        self.windowEnd = windowEnd
+        self.event = event
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A 2FA code sent to an address: only its hash is kept.
+public struct TwoFactorChallenge: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "twoFactor"
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+    public var id: String
+    public var tenantID: String
+    public var address: String
+    /// HMAC-SHA-256 of the code under a key only the service holds.
+    public var codeHash: Data
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var attempts: Int
+    public var verifiedAt: Date?
+    public var outboxID: Int64?
+
+    public init(id: String, tenantID: String, address: String, codeHash: Data, createdAt: Date, expiresAt: Date,
+                attempts: Int = 0, verifiedAt: Date? = nil, outboxID: Int64? = nil) {
+        self.id = id
+        self.tenantID = tenantID
+        self.address = address
+        self.codeHash = codeHash
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.attempts = attempts
+        self.verifiedAt = verifiedAt
+        self.outboxID = outboxID
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+
+// MARK: - Tenants, tokens, templates
+
+extension Store {
+    /// Creates a tenant with its first API token (by hash) and audits it, in one transaction.
+    /// - Throws: ``StoreError`` `.invalidInput` when the id is taken.
+    public func createTenant(_ tenant: Tenant, token: APIToken, actor: String, now: Date) throws {
+        try write { db in
+            guard try Tenant.fetchOne(db, key: tenant.id) == nil else {
+                throw StoreError(.invalidInput, "id: a tenant \"\(tenant.id)\" exists already; choose another id")
+            }
+            try tenant.insert(db)
+            try token.insert(db)
+            var audit = AuditEntry(at: now, actor: actor, action: "tenant.created", tenantID: tenant.id,
+                                   subject: "tenant:\(tenant.id)", detail: "tenant \(tenant.name) created (plan \(tenant.plan))")
+            try audit.insert(db)
+        }
+    }
+
+    /// Replaces a tenant's record (settings and branding).
+    public func updateTenant(_ tenant: Tenant, actor: String, now: Date) throws {
+        try write { db in
+            try tenant.update(db)
+            var audit = AuditEntry(at: now, actor: actor, action: "tenant.changed", tenantID: tenant.id,
+                                   subject: "tenant:\(tenant.id)", detail: "tenant settings changed")
+            try audit.insert(db)
+        }
+    }
+
+    /// A tenant, or nil.
+    public func tenant(_ id: String) throws -> Tenant? {
+        try read { db in try Tenant.fetchOne(db, key: id) }
+    }
+
+    /// All tenants, by id.
+    public func tenants() throws -> [Tenant] {
+        try read { db in try Tenant.order(Column("id")).fetchAll(db) }
+    }
+
+    /// The token with this hash, or nil.
+    public func token(hash: String) throws -> APIToken? {
+        try read { db in try APIToken.fetchOne(db, key: hash) }
+    }
+
+    /// Adds a token (by hash) to a tenant.
+    public func addToken(_ token: APIToken, actor: String, now: Date) throws {
+        try write { db in
+            try token.insert(db)
+            var audit = AuditEntry(at: now, actor: actor, action: "token.created", tenantID: token.tenantID,
+                                   subject: "token:\(token.name)", detail: "API token \(token.name) created")
+            try audit.insert(db)
+        }
+    }
+
+    /// A tenant's custom templates for a kind and locale, or nil.
+    public func customTemplate(tenantID: String, kind: String, locale: String) throws -> CustomTemplate? {
+        try read { db in try CustomTemplate.fetchOne(db, key: ["tenantID": tenantID, "kind": kind, "locale": locale]) }
+    }
+
+    /// Stores (replacing) a tenant's custom templates and audits it.
+    public func saveCustomTemplate(_ template: CustomTemplate, actor: String, now: Date) throws {
+        try write { db in
+            try template.save(db)
+            var audit = AuditEntry(at: now, actor: actor, action: "template.saved", tenantID: template.tenantID,
+                                   subject: "template:\(template.kind)/\(template.locale)", detail: "custom templates saved")
+            try audit.insert(db)
+        }
+    }
+
+    /// Deletes a tenant's custom templates; false when there were none.
+    public func deleteCustomTemplate(tenantID: String, kind: String, locale: String, actor: String, now: Date) throws -> Bool {
+        try write { db in
+            guard try CustomTemplate.deleteOne(db, key: ["tenantID": tenantID, "kind": kind, "locale": locale]) else { return false }
+            var audit = AuditEntry(at: now, actor: actor, action: "template.deleted", tenantID: tenantID,
+                                   subject: "template:\(kind)/\(locale)", detail: "custom templates deleted; defaults apply")
+            try audit.insert(db)
+            return true
+        }
+    }
+}
+
+// MARK: - Schedules and report runs
+
+extension Store {
+    /// Inserts or replaces a schedule and audits the change.
+    public func saveSchedule(_ schedule: ScheduleRecord, actor: String, now: Date, created: Bool) throws {
+        try write { db in
+            try schedule.save(db)
+            var audit = AuditEntry(at: now, actor: actor, action: created ? "schedule.created" : "schedule.changed",
+                                   tenantID: schedule.tenantID, subject: "schedule:\(schedule.id)", detail: schedule.definition)
+            try audit.insert(db)
+        }
+    }
+
+    /// A tenant's schedule, or nil (also when it belongs to another tenant).
+    public func schedule(_ id: String, tenantID: String) throws -> ScheduleRecord? {
+        try read { db in try ScheduleRecord.filter(Column("id") == id && Column("tenantID") == tenantID).fetchOne(db) }
+    }
+
+    /// A tenant's schedules, oldest first.
+    public func schedules(tenantID: String) throws -> [ScheduleRecord] {
+        try read { db in try ScheduleRecord.filter(Column("tenantID") == tenantID).order(Column("createdAt"), Column("id")).fetchAll(db) }
+    }
+
+    /// Every enabled schedule, for the scheduler.
+    public func enabledSchedules() throws -> [ScheduleRecord] {
+        try read { db in try ScheduleRecord.filter(Column("enabled") == true).fetchAll(db) }
+    }
+
+    /// Deletes a tenant's schedule; false when it does not exist. Its runs stay in the log.
+    public func deleteSchedule(_ id: String, tenantID: String, actor: String, now: Date) throws -> Bool {
+        try write { db in
+            guard try ScheduleRecord.filter(Column("id") == id && Column("tenantID") == tenantID).deleteAll(db) > 0 else { return false }
+            var audit = AuditEntry(at: now, actor: actor, action: "schedule.deleted", tenantID: tenantID,
+                                   subject: "schedule:\(id)", detail: "schedule deleted")
+            try audit.insert(db)
+            return true
+        }
+    }
+
+    /// Records a scheduler plan in one transaction: due slots become pending runs, missed slots
+    /// missed runs, and each schedule's `handledThrough` advances. A slot already recorded is left
+    /// as it is, so replaying a plan changes nothing.
+    public func recordPlan(pending: [ReportRun], missed: [ReportRun], handledThrough: [String: Date], now: Date) throws {
+        try write { db in
+            for run in pending + missed {
+                try run.insert(db, onConflict: .ignore)
+            }
+            for (id, instant) in handledThrough {
+                try db.execute(sql: "UPDATE schedule SET handledThrough = ? WHERE id = ? AND (handledThrough IS NULL OR handledThrough < ?)",
+                               arguments: [instant.stored, id, instant.stored])
+            }
+        }
+    }
+
+    /// Adds a run (an ad-hoc report request) and audits it.
+    public func addRun(_ run: ReportRun, actor: String, now: Date) throws {
+        try write { db in
+            try run.insert(db)
+            var audit = AuditEntry(at: now, actor: actor, action: "report.requested", tenantID: run.tenantID,
+                                   subject: "run:\(run.scheduleID)", detail: "ad-hoc report requested")
+            try audit.insert(db)
+        }
+    }
+
+    /// A run by schedule (or ad-hoc id) and tenant, newest slot first.
+    public func run(scheduleID: String, tenantID: String) throws -> ReportRun? {
+        try read { db in
+            try ReportRun.filter(Column("scheduleID") == scheduleID && Column("tenantID") == tenantID).order(Column("slot").desc).fetchOne(db)
+        }
+    }
+
+    /// Runs waiting to be rendered, oldest slot first.
+    public func pendingRuns(limit: Int) throws -> [ReportRun] {
+        try read { db in
+            try ReportRun.filter(Column("status") == ReportRunStatus.pending.rawValue).order(Column("slot")).limit(limit).fetchAll(db)
+        }
+    }
+
+    /// A schedule's runs, newest first.
+    public func runs(scheduleID: String, limit: Int = 20) throws -> [ReportRun] {
+        try read { db in
+            try ReportRun.filter(Column("scheduleID") == scheduleID).order(Column("slot").desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    /// Enqueues a run's mails and marks the run enqueued, in one transaction; the mails carry the
+    /// slot's idempotency keys, so a run retried after a crash finds them instead of adding more.
+    public func completeRun(scheduleID: String, slot: Date, mails: [NewMail], now: Date) throws -> [OutboxEntry] {
+        try write { db in
+            let entries = try mails.map { try Self.insert($0, db: db, now: now).entry }
+            try db.execute(sql: "UPDATE reportRun SET status = 'enqueued', outboxIDs = ?, detail = NULL, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
+                           arguments: [entries.map { "\($0.id!)" }.joined(separator: ","), now.stored, scheduleID, slot.stored])
+            return entries
+        }
+    }
+
+    /// Marks a run failed with the reason, and audits it.
+    public func failRun(_ run: ReportRun, detail: String, now: Date) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE reportRun SET status = 'failed', detail = ?, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
+                           arguments: [detail, now.stored, run.scheduleID, run.slot.stored])
+            var audit = AuditEntry(at: now, actor: "system", action: "report.failed", tenantID: run.tenantID,
+                                   subject: "schedule:\(run.scheduleID)@\(Int64(run.slot.timeIntervalSince1970))", detail: detail)
+            try audit.insert(db)
+        }
+    }
+
+    /// Runs not sent (pending or failed) whose slot is older than `before` and that the watchdog has
+    /// not reported yet: each is marked and audited, so it is reported once.
+    public func overdueRuns(before: Date, now: Date) throws -> [ReportRun] {
+        try write { db in
+            let runs = try ReportRun.filter(["pending", "failed"].contains(Column("status")) && Column("slot") < before.stored
+                                            && Column("overdueAt") == nil).fetchAll(db)
+            for run in runs {
+                try db.execute(sql: "UPDATE reportRun SET overdueAt = ?, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
+                               arguments: [now.stored, now.stored, run.scheduleID, run.slot.stored])
+                var audit = AuditEntry(at: now, actor: "system", action: "report.overdue", tenantID: run.tenantID,
+                                       subject: "schedule:\(run.scheduleID)@\(Int64(run.slot.timeIntervalSince1970))",
+                                       detail: "the report was not sent within the watchdog's limit after it was due (\(run.status.rawValue))")
+                try audit.insert(db)
+            }
+            return runs
+        }
+    }
+}
