@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shim over libcurl: typed wrappers for the variadic curl_easy_setopt / curl_easy_getinfo.
@@ -41,10 +45,23 @@ let package = Package(
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Delivery", dependencies: ["Store", "SMTP", "Mail", "Clocks", .product(name: "Logging", package: "swift-log")]),
         .target(name: "SMTP", dependencies: ["CCurl", "Mail"]),
+        // The service: HTTP API, scheduler, report jobs, alerts, digests, 2FA.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Mail", "SMTP", "Cron", "Clocks", "Store", "Delivery", "Reports", "Jinja",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
         .executableTarget(
             name: "herald",
             dependencies: [
-                "Mail", "SMTP", "Cron", "Store", "Delivery", "Reports", "Jinja",
+                "Mail", "SMTP", "Cron", "Store", "Delivery", "Reports", "Jinja", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -57,6 +74,10 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "HeraldTestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "CronTests", dependencies: ["Cron", "Clocks"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Store", "SMTP", "Mail", "Clocks", "HeraldTestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Store", "Clocks", "Mail", "HeraldTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["herald", "HeraldTestSupport", "Store", "Mail"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

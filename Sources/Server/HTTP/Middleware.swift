@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import Logging
+import Mail
+import Store
+
+/// Turns every error into a JSON body `{"error": {"code", "field", "message"}}` with a fitting
+/// status. Errors of the input are 4xx; only Herald's own faults become 5xx, and those are logged.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = HeraldRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as ServiceError {
+            return Self.response(for: error)
+        } catch let error as HTTPError {
+            let code: ServiceError.Code = switch error.status {
+            case .notFound: .notFound
+            case .contentTooLarge: .tooLarge
+            case .unauthorized: .unauthorized
+            default: .badRequest
+            }
+            var response = Self.response(for: ServiceError(code, error.body ?? error.status.reasonPhrase), status: error.status)
+            for field in error.headers { response.headers.append(field) }
+            return response
+        } catch let error as MailError {
+            // What the checks let through but a mail cannot carry is still the input's fault.
+            return Self.response(for: ServiceError(.invalid, field: error.field, error.message))
+        } catch let error as StoreError {
+            if error.code == .invalidInput { return Self.response(for: ServiceError(.invalid, error.message)) }
+            if error.code == .notFound { return Self.response(for: ServiceError(.notFound, error.message)) }
+            context.logger.error("database error", metadata: ["herald.error": "\(error.message)"])
+            return Self.response(for: ServiceError(.unavailable, "the database is busy or failing; try again shortly"))
+        } catch {
+            context.logger.error("unexpected error", metadata: ["herald.error": "\(error)"])
+            return Self.response(for: ServiceError(.unavailable, "Herald could not complete the request; try again shortly"),
+                                 status: .internalServerError)
+        }
+    }
+
+    static func status(for code: ServiceError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .invalid, .failed: .unprocessableContent
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .gone: .gone
+        case .rateLimited: .tooManyRequests
+        case .tooLarge: .contentTooLarge
+        default: .serviceUnavailable
+        }
+    }
+
+    static func response(for error: ServiceError, status: HTTPResponse.Status? = nil) -> Response {
+        struct Body: Encodable {
+            struct Detail: Encodable {
+                var code: String
+                var field: String?
+                var message: String
+                var location: [String: String]?
+            }
+            var error: Detail
+        }
+        let body = Body(error: .init(code: error.code.description, field: error.field, message: error.message, location: error.location))
+        var response = JSONResponse.make(body, status: status ?? Self.status(for: error.code))
+        if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        if error.code == .rateLimited { response.headers[.retryAfter] = "60" }
+        return response
+    }
+}
+
+/// Finds the caller from `Authorization: Bearer TOKEN`: the admin token (compared by hash in
+/// constant time) or a tenant token (looked up by its SHA-256).
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = HeraldRequestContext
+    let core: HeraldCore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw ServiceError(.unauthorized, field: "Authorization", "send Authorization: Bearer TOKEN (the admin token or a tenant token)")
+        }
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        let hash = SecretBox.tokenHash(token)
+        var context = context
+        if let admin = core.configuration.adminTokenHash, SecretBox.equal(Data(hash.utf8), Data(admin.utf8)) {
+            context.principal = .admin
+        } else if let found = try core.store.token(hash: hash) {
+            context.principal = .tenant(found.tenantID)
+        } else {
+            throw ServiceError(.unauthorized, field: "Authorization", "the token is not known; check it, or ask the admin for a new one")
+        }
+        return try await next(request, context)
+    }
+}
+
+/// JSON responses.
+enum JSONResponse {
+    static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONEncoder.api.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Request {
+    /// Reads and decodes the JSON body; errors name the field and the expected type.
+    /// - Throws: ``ServiceError`` `.badRequest` (400) or `.tooLarge` (413).
+    mutating func json<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: limit)
+        } catch {
+            throw ServiceError(.tooLarge, field: "body", "is larger than \(limit / 1024) KiB")
+        }
+        let data = Data(buffer: buffer)
+        guard !data.isEmpty else { throw ServiceError(.badRequest, field: "body", "is empty; send a JSON object") }
+        do {
+            return try JSONDecoder.api.decode(T.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ServiceError(.badRequest, field: Self.path(context.codingPath + [key]), "is required")
+        } catch let DecodingError.typeMismatch(expected, context) {
+            throw ServiceError(.badRequest, field: Self.path(context.codingPath), "must be \(Self.describe(expected))")
+        } catch let DecodingError.valueNotFound(expected, context) {
+            throw ServiceError(.badRequest, field: Self.path(context.codingPath), "must be \(Self.describe(expected)), not null")
+        } catch let DecodingError.dataCorrupted(context) {
+            if context.codingPath.isEmpty {
+                throw ServiceError(.badRequest, field: "body", "is not valid JSON")
+            }
+            throw ServiceError(.badRequest, field: Self.path(context.codingPath), context.debugDescription)
+        } catch {
+            throw ServiceError(.badRequest, field: "body", "cannot be read as JSON")
+        }
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        var text = ""
+        for key in keys {
+            if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+        }
+        return text.isEmpty ? "body" : text
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "an array"
+        default:
+            "\(type)".hasPrefix("Array") ? "an array" : "\(type)".hasPrefix("Dictionary") ? "an object" : "an object"
+        }
+    }
+}

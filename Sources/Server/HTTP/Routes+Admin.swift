@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+import SMTP
+import Store
+
+struct SMTPRoutes {
+    let core: HeraldCore
+
+    struct TestBody: Decodable {
+        var to: String
+        var locale: String?
+        var settings: SMTPSettingsRequest?
+    }
+
+    func add(to group: RouterGroup<HeraldRequestContext>) {
+        group.get("smtp") { _, context -> Response in
+            try context.requireAdmin()
+            return JSONResponse.make(try core.smtpView())
+        }
+        group.put("smtp") { request, context -> Response in
+            try context.requireAdmin()
+            var request = request
+            let body = try await request.json(SMTPSettingsRequest.self, limit: 64 * 1024)
+            return JSONResponse.make(try core.saveSMTP(body, actor: "admin"))
+        }
+        group.get("smtp/presets") { _, context -> Response in
+            try context.requireAdmin()
+            struct List: Encodable { var presets: [SMTPPreset] }
+            do {
+                return JSONResponse.make(List(presets: try SMTPPreset.load(from: core.configuration.presetsFile.path)))
+            } catch {
+                throw ServiceError(.configuration, "cannot read the provider presets at \(core.configuration.presetsFile.path)")
+            }
+        }
+        group.post("smtp/test") { request, context -> Response in
+            try context.requireAdmin()
+            var request = request
+            let body = try await request.json(TestBody.self, limit: 64 * 1024)
+            return JSONResponse.make(try await core.testSMTP(to: body.to, locale: body.locale, settings: body.settings, actor: "admin"))
+        }
+    }
+}
+
+struct LogRoutes {
+    let core: HeraldCore
+
+    struct LogView: Encodable {
+        struct Recipient: Encodable {
+            var address: String
+            var status: String
+            var reply_code: Int?
+            var enhanced_code: String?
+            var reply: String?
+        }
+        struct AttemptView: Encodable {
+            var number: Int
+            var at: Date
+            var recipient: String?
+            var outcome: String
+            var reply_code: Int?
+            var reply: String?
+        }
+        var id: Int64
+        var tenant: String
+        var kind: String
+        var status: String
+        var subject: String
+        var message_id: String
+        var created_at: Date
+        var updated_at: Date
+        var next_attempt_at: Date?
+        var queue_id: String?
+        var recipients: [Recipient]
+        var attempts: [AttemptView]
+
+        init(_ e: LogEntry) {
+            id = e.entry.id!
+            tenant = e.entry.tenantID
+            kind = e.entry.kind.rawValue
+            status = e.entry.status.rawValue
+            subject = e.entry.subject
+            message_id = e.entry.messageID
+            created_at = e.entry.createdAt
+            updated_at = e.entry.updatedAt
+            next_attempt_at = e.entry.status.isFinal ? nil : e.entry.nextAttemptAt
+            queue_id = e.entry.queueID
+            recipients = e.recipients.map {
+                Recipient(address: $0.address, status: $0.status.rawValue, reply_code: $0.replyCode, enhanced_code: $0.enhancedCode, reply: $0.replyText)
+            }
+            attempts = e.attempts.map {
+                AttemptView(number: $0.number, at: $0.at, recipient: $0.recipient, outcome: $0.outcome, reply_code: $0.replyCode, reply: $0.replyText)
+            }
+        }
+    }
+
+    struct Page<T: Encodable>: Encodable {
+        var entries: [T]
+        /// Pass as `before` for the next page; absent on the last page.
+        var next_before: Int64?
+    }
+
+    struct AuditView: Encodable {
+        var id: Int64
+        var at: Date
+        var actor: String
+        var action: String
+        var tenant: String?
+        var subject: String?
+        var detail: String
+    }
+
+    struct SuppressionView: Encodable {
+        var address: String
+        var reason: String
+        var reply_code: Int?
+        var enhanced_code: String?
+        var reply: String?
+        var created_at: Date
+    }
+
+    func add(to group: RouterGroup<HeraldRequestContext>) {
+        group.get("tenants/:tenant/notification-log") { request, context -> Response in
+            let tenant = try context.tenant(core)
+            let q = Query(request: request)
+            let limit = try q.int("limit", in: 1...500) ?? 50
+            let query = LogQuery(tenantID: tenant.id,
+                                 status: try q.choice("status", OutboxStatus.self, allowed: OutboxStatus.allCases.map(\.rawValue)),
+                                 kind: try q.choice("kind", MailKind.self, allowed: MailKind.allCases.map(\.rawValue)),
+                                 recipient: q.string("recipient"), from: try q.date("from"), until: try q.date("until"),
+                                 limit: limit, before: try q.int("before", in: 1...Int.max).map(Int64.init))
+            let entries = try core.store.log(query)
+            return JSONResponse.make(Page(entries: entries.map(LogView.init), next_before: entries.count == limit ? entries.last?.entry.id : nil))
+        }
+        group.get("audit") { request, context -> Response in
+            try context.requireAdmin()
+            let q = Query(request: request)
+            let limit = try q.int("limit", in: 1...500) ?? 100
+            let entries = try core.store.audit(limit: limit, before: try q.int("before", in: 1...Int.max).map(Int64.init), tenantID: q.string("tenant"))
+            return JSONResponse.make(Page(entries: entries.map {
+                AuditView(id: $0.id!, at: $0.at, actor: $0.actor, action: $0.action, tenant: $0.tenantID, subject: $0.subject, detail: $0.detail)
+            }, next_before: entries.count == limit ? entries.last?.id : nil))
+        }
+        group.get("tenants/:tenant/suppressions") { _, context -> Response in
+            let tenant = try context.tenant(core)
+            struct List: Encodable { var suppressions: [SuppressionView] }
+            return JSONResponse.make(List(suppressions: try core.store.suppressions(tenantID: tenant.id).map {
+                SuppressionView(address: $0.address, reason: $0.reason, reply_code: $0.replyCode, enhanced_code: $0.enhancedCode,
+                                reply: $0.replyText, created_at: $0.createdAt)
+            }))
+        }
+        group.delete("tenants/:tenant/suppressions") { request, context -> Response in
+            let tenant = try context.tenant(core)
+            guard let address = Query(request: request).string("address"), !address.isEmpty else {
+                throw ServiceError(.badRequest, field: "address", "give the address to lift as ?address=")
+            }
+            try core.store.liftSuppression(tenantID: tenant.id, address: address, actor: try context.caller().actor, now: core.clock.now)
+            return Response(status: .noContent)
+        }
+    }
+}

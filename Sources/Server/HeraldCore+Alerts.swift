@@ -1,0 +1,228 @@
+import Crypto
+import Foundation
+import Logging
+import Mail
+import Store
+
+/// An alert event from the monitoring product, named as the templates name its variables.
+public struct AlertRequest: Sendable, Codable {
+    public struct Host: Sendable, Codable { public var name: String }
+    public struct Service: Sendable, Codable { public var display_name: String }
+    /// Where the mail goes and how.
+    public struct Channel: Sendable, Codable {
+        public var recipients: [ReportRecipient]
+        /// `immediate` (default) or `digest`.
+        public var mode: String?
+        /// Digest window in minutes (1–1440). Default 15.
+        public var window_minutes: Int?
+    }
+
+    public var host: Host
+    public var service: Service
+    /// `OK`, `WARN`, `CRIT` or `NO_DATA`.
+    public var status: String
+    public var previous_status: String?
+    public var message: String?
+    public var host_url: String?
+    public var is_recovery: Bool?
+    public var acknowledged_by: String?
+    public var comment: String?
+    /// When the state changed (ISO 8601); now when absent.
+    public var at: Date?
+    public var channel: Channel
+
+    static let statuses = ["OK", "WARN", "CRIT", "NO_DATA"]
+
+    mutating func validate(tenantLocale: String) throws {
+        try Validate.line(host.name, field: "host.name", max: 255)
+        try Validate.line(service.display_name, field: "service.display_name", max: 255)
+        if let by = acknowledged_by { try Validate.line(by, field: "acknowledged_by", max: 255, allowEmpty: true) }
+        guard Self.statuses.contains(status) else {
+            throw ServiceError(.invalid, field: "status", "\"\(status)\" is not a status; use OK, WARN, CRIT or NO_DATA")
+        }
+        if let previous = previous_status, !Self.statuses.contains(previous) {
+            throw ServiceError(.invalid, field: "previous_status", "\"\(previous)\" is not a status; use OK, WARN, CRIT or NO_DATA")
+        }
+        if is_recovery == true && status != "OK" {
+            throw ServiceError(.invalid, field: "status", "a recovery has status OK")
+        }
+        if is_recovery != true && acknowledged_by == nil && status == "OK" {
+            throw ServiceError(.invalid, field: "is_recovery", "an OK event is a recovery; send is_recovery: true")
+        }
+        if (message?.count ?? 0) > 10_000 { throw ServiceError(.invalid, field: "message", "is longer than 10,000 characters") }
+        if let url = host_url {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else {
+                throw ServiceError(.invalid, field: "host_url", "must be an http(s) URL")
+            }
+        }
+        try ScheduleDefinition.validate(recipients: &channel.recipients, field: "channel.recipients", tenantLocale: tenantLocale)
+        let mode = channel.mode ?? "immediate"
+        guard ["immediate", "digest"].contains(mode) else {
+            throw ServiceError(.invalid, field: "channel.mode", "\"\(mode)\" is not a mode; use immediate or digest")
+        }
+        channel.mode = mode
+        if mode == "digest" {
+            let window = channel.window_minutes ?? 15
+            guard (1...1440).contains(window) else {
+                throw ServiceError(.invalid, field: "channel.window_minutes", "must be 1 to 1440 minutes")
+            }
+            channel.window_minutes = window
+        }
+    }
+}
+
+/// What the API answers for an alert.
+public struct AlertAccepted: Sendable, Codable {
+    public var mode: String
+    /// Outbox entries of immediate mails.
+    public var outbox_ids: [Int64]
+    /// For digests: when the window closes.
+    public var digest_at: Date?
+    /// The problem mail this one threads under.
+    public var thread: String?
+}
+
+extension HeraldCore {
+    /// Records an alert event and mails it at once or adds it to its channel's digest.
+    /// - Throws: ``ServiceError`` for bad input (422).
+    public func postAlert(_ request: AlertRequest, tenant: Tenant) throws -> AlertAccepted {
+        var request = request
+        try request.validate(tenantLocale: tenant.locale)
+        let now = clock.now
+        let at = request.at ?? now
+        let isRecovery = request.is_recovery == true
+        let isAck = !isRecovery && !(request.acknowledged_by ?? "").isEmpty
+        let kind: TemplateKind = isRecovery ? .recovery : isAck ? .acknowledgement : .alert
+        let event = AlertEvent(tenantID: tenant.id, host: request.host.name, service: request.service.display_name,
+                               status: request.status, message: request.message ?? "", at: at)
+        let composer = try currentComposer()
+        let problemKey = Self.hex(SHA256.hash(data: Data("\(tenant.id)\u{0}\(request.host.name)\u{0}\(request.service.display_name)\u{0}\(at.timeIntervalSince1970)".utf8)))
+        let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
+        let custom = try jobs.customTemplates(tenant: tenant, kind: kind)
+
+        if request.channel.mode == "digest" {
+            let window = TimeInterval(request.channel.window_minutes! * 60)
+            let windowEnd = Date(timeIntervalSince1970: (floor(now.timeIntervalSince1970 / window) + 1) * window)
+            let recipients = request.channel.recipients
+            let channelKey = Self.hex(SHA256.hash(data: try JSONEncoder.api.encode(recipients))) + ":\(Int(window))"
+            _ = try store.recordAlert(event, record: !isAck, isProblem: !isRecovery && !isAck, isRecovery: isRecovery,
+                                      problemMessageID: composer.messageID("problem.\(problemKey)"), now: now) { _ in [] }
+            let item = DigestItem(recipients: recipients, window: Int(window), host: request.host.name, host_url: request.host_url,
+                                  service: request.service.display_name, status: request.status, message: request.message ?? "",
+                                  at: at, kind: kind.rawValue)
+            try store.addDigestEvent(DigestEvent(tenantID: tenant.id, channel: channelKey, windowEnd: windowEnd,
+                                                 event: String(decoding: try JSONEncoder.api.encode(item), as: UTF8.self)))
+            digestSignal.fire()
+            return AlertAccepted(mode: "digest", outbox_ids: [], digest_at: windowEnd, thread: nil)
+        }
+
+        let byLocale = Dictionary(grouping: request.channel.recipients, by: { $0.locale ?? tenant.locale })
+        let result = try store.recordAlert(event, record: !isAck, isProblem: !isRecovery && !isAck, isRecovery: isRecovery,
+                                           problemMessageID: composer.messageID("problem.\(problemKey)"), now: now) { problem in
+            try byLocale.keys.sorted().map { locale in
+                let threadID = problem.map { Self.localized($0.messageID, locale) }
+                // The problem's first mail carries the thread's Message-ID; later ones reply to it.
+                let opensThread = problem.map { $0.since == at && kind == .alert } ?? false
+                let context: [String: Any] = ["alert": [
+                    "host": ["name": request.host.name], "service": ["display_name": request.service.display_name],
+                    "status": request.status, "previous_status": request.previous_status ?? (problem?.status ?? NSNull()),
+                    "message": request.message ?? "", "host_url": request.host_url ?? "",
+                    "is_recovery": isRecovery, "acknowledged_by": request.acknowledged_by ?? NSNull(), "comment": request.comment ?? NSNull(),
+                    "since": Formats.dateTime(problem?.since ?? at, zone: zone, locale: locale),
+                    "duration": isRecovery && problem != nil ? Formats.duration(at.timeIntervalSince(problem!.since), locale: locale) as Any : NSNull(),
+                ] as [String: Any]]
+                return try composer.compose(MailComposer.Envelope(
+                    tenant: tenant, kind: kind, locale: locale, recipients: byLocale[locale]!.map(\.address), context: context,
+                    custom: custom[locale], messageID: opensThread ? threadID : nil, inReplyTo: opensThread ? nil : threadID), now: now)
+            }
+        }
+        return AlertAccepted(mode: "immediate", outbox_ids: result.entries.compactMap(\.id), digest_at: nil,
+                             thread: result.problem.map { Self.localized($0.messageID, tenant.locale) })
+    }
+
+    /// `<problem.X@domain>` → `<problem.X.de@domain>`: one thread per locale, since each locale's
+    /// recipients get their own copy of the problem mail.
+    static func localized(_ messageID: String, _ locale: String) -> String {
+        guard let at = messageID.firstIndex(of: "@") else { return messageID }
+        return messageID[..<at] + ".\(locale)" + messageID[at...]
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: Digests
+
+    /// Mails every closed digest window; returns when the next one closes.
+    @discardableResult
+    public func flushDigests() throws -> Date? {
+        let now = clock.now
+        for events in try store.closedDigests(now: now) {
+            let first = events[0]
+            let items = events.compactMap { try? JSONDecoder.api.decode(DigestItem.self, from: Data($0.event.utf8)) }
+            guard let tenant = try store.tenant(first.tenantID), let channel = items.first else {
+                _ = try store.flushDigest(events, mails: [], now: now)
+                continue
+            }
+            let composer = try currentComposer()
+            let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
+            let custom = try jobs.customTemplates(tenant: tenant, kind: .digest)
+            let windowStart = first.windowEnd.addingTimeInterval(-TimeInterval(channel.window))
+            let byLocale = Dictionary(grouping: channel.recipients, by: { $0.locale ?? tenant.locale })
+            var mails: [NewMail] = []
+            for locale in byLocale.keys.sorted() {
+                var counts: [String: Int] = [:]
+                for item in items { counts[item.status, default: 0] += 1 }
+                var hostOrder: [String] = []
+                var byHost: [String: [DigestItem]] = [:]
+                for item in items.sorted(by: { $0.at < $1.at }) {
+                    if byHost[item.host] == nil { hostOrder.append(item.host) }
+                    byHost[item.host, default: []].append(item)
+                }
+                let hosts: [[String: Any]] = hostOrder.map { host in
+                    ["name": host, "url": byHost[host]!.compactMap(\.host_url).last ?? NSNull(),
+                     "events": byHost[host]!.map { ["at": Formats.time($0.at, zone: zone), "status": $0.status, "service": $0.service, "message": $0.message] }]
+                }
+                let context: [String: Any] = ["digest": [
+                    "window_start": Formats.time(windowStart, zone: zone), "window_end": Formats.time(first.windowEnd, zone: zone),
+                    "total": items.count, "counts": counts, "hosts": hosts,
+                ] as [String: Any]]
+                mails.append(try composer.compose(MailComposer.Envelope(
+                    tenant: tenant, kind: .digest, locale: locale, recipients: byLocale[locale]!.map(\.address), context: context,
+                    custom: custom[locale],
+                    idempotencyKey: "digest:\(first.channel):\(Int64(first.windowEnd.timeIntervalSince1970)):\(locale)"), now: now))
+            }
+            let entries = try store.flushDigest(events, mails: mails, now: now)
+            logger.info("digest enqueued", metadata: ["herald.digest.events": "\(items.count)", "herald.outbox.ids": "\(entries.compactMap(\.id))"])
+        }
+        return try store.nextDigestWindow()
+    }
+
+    /// The digest worker: flushes windows as they close.
+    func runDigests() async {
+        while !Task.isCancelled {
+            let next: Date?
+            do {
+                next = try flushDigests()
+            } catch {
+                logger.error("digest flush failed; trying again in a minute", metadata: ["herald.error": "\(error)"])
+                next = nil
+            }
+            let limit = clock.now.addingTimeInterval(60)
+            await digestSignal.wait(until: min(next ?? limit, limit), clock: clock)
+        }
+    }
+}
+
+/// One event as a digest keeps it until its window closes.
+struct DigestItem: Codable {
+    var recipients: [ReportRecipient]
+    var window: Int
+    var host: String
+    var host_url: String?
+    var service: String
+    var status: String
+    var message: String
+    var at: Date
+    var kind: String
+}

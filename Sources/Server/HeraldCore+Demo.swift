@@ -1,0 +1,44 @@
+import Foundation
+import Store
+
+extension HeraldCore {
+    /// On the embedded default's first start: a demo tenant (German, Europe/Berlin, plan Pro) with
+    /// a week of state history for three hosts, a daily availability report at 07:00, and one
+    /// ad-hoc run of it right away, so a fresh machine shows a real report mail at once.
+    /// - Returns: the tenant and its token, or nil when the demo tenant exists already.
+    public func createDemoTenant() throws -> TenantCreated? {
+        guard try store.tenant("demo") == nil else { return nil }
+        let created = try createTenant(TenantRequest(id: "demo", name: "Demo GmbH", locale: "de", timezone: "Europe/Berlin", plan: "pro",
+                                                     admin_email: "admin@demo.herald.example",
+                                                     branding: .init(color: "#0a7ea4", footer: "Demo GmbH · Betrieb", from_name: "Demo Berichte")),
+                                       actor: "demo")
+        let tenant = try store.tenant("demo")!
+        let now = clock.now
+        // A week of history: each service has an outage or two, so the report has something to show.
+        let services = [("web-01", "HTTP"), ("web-01", "Disk"), ("db-01", "PostgreSQL"), ("mail-01", "SMTP")]
+        for (index, (host, service)) in services.enumerated() {
+            let weekAgo = now.addingTimeInterval(-8 * 86_400)
+            var events = [AlertEvent(tenantID: "demo", host: host, service: service, status: "OK", message: "", at: weekAgo)]
+            for outage in 0...(index % 2) {
+                let start = weekAgo.addingTimeInterval(Double(86_400 * (1 + 2 * outage + index)) + Double(index * 3_600))
+                events.append(AlertEvent(tenantID: "demo", host: host, service: service, status: index == 1 ? "WARN" : "CRIT",
+                                         message: "\(service) check failed", at: start))
+                events.append(AlertEvent(tenantID: "demo", host: host, service: service, status: "OK", message: "",
+                                         at: start.addingTimeInterval(Double(600 + 1_200 * index))))
+            }
+            for event in events {
+                _ = try store.recordAlert(event, isProblem: false, isRecovery: false, problemMessageID: "", now: now) { _ in [] }
+            }
+        }
+        let recipients = [ReportRecipient(address: "ops@demo.herald.example", locale: "de"),
+                          ReportRecipient(address: "cto@demo.herald.example", locale: "en")]
+        let definition = ScheduleDefinition(name: "Verfügbarkeit täglich", cron: "0 7 * * *", timezone: nil, report: "availability",
+                                            parameters: ["group": .string("Produktion"), "sla_target": .number(99.5)],
+                                            period: PeriodSpec(type: "previous-week"), recipients: recipients, subject: nil, enabled: true)
+        _ = try saveSchedule(definition, id: nil, tenant: tenant, actor: "demo")
+        _ = try requestReport(AdHocReport(report: "availability", recipients: recipients, period: PeriodSpec(type: "previous-week"),
+                                          parameters: definition.parameters, timezone: nil, subject: nil),
+                              tenant: tenant, actor: "demo")
+        return created
+    }
+}

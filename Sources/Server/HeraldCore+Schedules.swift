@@ -1,0 +1,189 @@
+import Cron
+import Foundation
+import Logging
+import Mail
+import Store
+
+extension HeraldCore {
+    /// A schedule record's definition.
+    func definition(of record: ScheduleRecord) throws -> ScheduleDefinition {
+        try JSONDecoder.api.decode(ScheduleDefinition.self, from: Data(record.definition.utf8))
+    }
+
+    /// The schedules the planner sees: enabled ones whose definition still parses.
+    func cronSchedules() throws -> (schedules: [CronSchedule], lastHandled: [String: Date]) {
+        var schedules: [CronSchedule] = []
+        var handled: [String: Date] = [:]
+        for record in try store.enabledSchedules() {
+            guard let definition = try? definition(of: record), let expression = try? CronExpression(definition.cron),
+                  let zone = try? CronZone(identifier: definition.timezone ?? "UTC") else { continue }
+            schedules.append(CronSchedule(id: record.id, tenantID: record.tenantID, expression: expression, zone: zone,
+                                          activeSince: record.activeSince))
+            if let through = record.handledThrough { handled[record.id] = through }
+        }
+        return (schedules, handled)
+    }
+
+    /// One scheduler step at the clock's time: due slots become pending runs, missed slots are
+    /// recorded, overdue runs are reported. Returns when to look again.
+    @discardableResult
+    public func planSchedules() throws -> Date? {
+        let now = clock.now
+        let state = try cronSchedules()
+        let plan = SchedulePlanner(configuration: configuration.scheduler).plan(schedules: state.schedules, lastHandled: state.lastHandled, now: now)
+        let pending = plan.due.map {
+            ReportRun(scheduleID: $0.slot.scheduleID, slot: $0.slot.instant, tenantID: $0.tenantID, status: .pending,
+                      detail: $0.isCatchUp ? "catch-up: earlier slots were missed" : nil, createdAt: now, updatedAt: now)
+        }
+        var missed = plan.missed.map {
+            ReportRun(scheduleID: $0.slot.scheduleID, slot: $0.slot.instant, tenantID: $0.tenantID, status: .missed,
+                      detail: $0.reason == .superseded ? "superseded: a later slot ran instead" : "beyond the grace period: Herald was not running when it was due",
+                      createdAt: now, updatedAt: now)
+        }
+        missed += plan.missedRanges.map {
+            ReportRun(scheduleID: $0.scheduleID, slot: $0.first, tenantID: $0.tenantID, status: .missed,
+                      detail: "and every slot through \(Formats.iso($0.last)): \($0.reason == .superseded ? "superseded" : "beyond the grace period")",
+                      createdAt: now, updatedAt: now)
+        }
+        if !pending.isEmpty || !missed.isEmpty || !plan.handledThrough.isEmpty {
+            try store.recordPlan(pending: pending, missed: missed, handledThrough: plan.handledThrough, now: now)
+        }
+        if !pending.isEmpty {
+            logger.info("report slots due", metadata: ["herald.schedule.due": "\(pending.count)", "herald.schedule.missed": "\(missed.count)"])
+            runSignal.fire()
+        }
+        try watchOverdue(now: now)
+        return plan.nextWakeUp
+    }
+
+    /// The scheduler: plans at every wake-up (at most a minute apart, so changed schedules count).
+    func runScheduler() async throws {
+        while !Task.isCancelled {
+            let wake: Date?
+            do {
+                wake = try planSchedules()
+            } catch {
+                logger.error("scheduler step failed; trying again in a minute", metadata: ["herald.error": "\(error)"])
+                wake = nil
+            }
+            let limit = clock.now.addingTimeInterval(60)
+            do { try await clock.sleep(until: min(wake ?? limit, limit)) } catch { return }
+        }
+    }
+
+    /// Reports slots that were not sent in time to the tenant's admin address, once each.
+    func watchOverdue(now: Date) throws {
+        let overdue = try store.overdueRuns(before: now.addingTimeInterval(-configuration.watchdogDelay), now: now)
+        for run in overdue {
+            logger.warning("report slot overdue", metadata: ["herald.schedule.id": "\(run.scheduleID)", "herald.run.status": "\(run.status.rawValue)"])
+            guard let tenant = try store.tenant(run.tenantID), let admin = tenant.adminEmail else { continue }
+            let de = tenant.locale == "de"
+            let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
+            let when = Formats.dateTime(run.slot, zone: zone, locale: tenant.locale)
+            let reason = run.detail ?? (de ? "noch nicht erstellt" : "not rendered yet")
+            var message = MailMessage(from: try currentComposer().from)
+            message.to = [try Mailbox(parsing: admin, field: "adminEmail")]
+            message.subject = de ? "Bericht nicht versandt: Zeitplan \(run.scheduleID), fällig \(when)"
+                                 : "Report not sent: schedule \(run.scheduleID), due \(when)"
+            message.text = de
+                ? "Der Bericht des Zeitplans \(run.scheduleID), fällig am \(when), wurde nicht innerhalb von \(Int(configuration.watchdogDelay / 60)) Minuten versandt.\n\nStatus: \(run.status.rawValue)\nGrund: \(reason)\n\nDas Benachrichtigungsprotokoll zeigt Einzelheiten.\n"
+                : "The report of schedule \(run.scheduleID), due \(when), was not sent within \(Int(configuration.watchdogDelay / 60)) minutes.\n\nStatus: \(run.status.rawValue)\nReason: \(reason)\n\nThe notification log has the details.\n"
+            message.extraHeaders = [HeaderField(name: "Auto-Submitted", value: "auto-generated")]
+            let encoded = try MessageWriter(timeZone: zone).encode(message)
+            _ = try store.enqueue(NewMail(tenantID: tenant.id, kind: .alert, message: Data(encoded.bytes), messageID: encoded.messageID,
+                                          subject: message.subject, mailFrom: encoded.mailFrom, recipients: encoded.recipients,
+                                          idempotencyKey: "watchdog:\(run.scheduleID):\(Int64(run.slot.timeIntervalSince1970))"), now: now)
+        }
+    }
+
+    /// The report workers: render pending runs, `renderers` at a time, until cancelled.
+    func runReportWorkers() async {
+        var inFlight = Set<String>()
+        await withTaskGroup(of: String.self) { group in
+            var running = 0
+            while !Task.isCancelled {
+                let free = renderQueues.count - running
+                var started = 0
+                if free > 0, let runs = try? store.pendingRuns(limit: free + inFlight.count) {
+                    for run in runs where started < free {
+                        let key = "\(run.scheduleID)@\(run.slot.timeIntervalSince1970)"
+                        guard inFlight.insert(key).inserted else { continue }
+                        let queue = renderQueues[(running + started) % renderQueues.count]
+                        started += 1
+                        group.addTask {
+                            await self.perform(run, on: queue)
+                            return key
+                        }
+                    }
+                }
+                running += started
+                if running == renderQueues.count || (running > 0 && started == 0) {
+                    if let done = await group.next() {
+                        inFlight.remove(done)
+                        running -= 1
+                    }
+                    continue
+                }
+                if started == 0 {
+                    await runSignal.wait(until: clock.now.addingTimeInterval(5), clock: clock)
+                }
+            }
+            // Cancelled: renders in progress finish; their runs stay pending if they cannot enqueue.
+            for await done in group { inFlight.remove(done) }
+        }
+    }
+
+    /// Renders one run and enqueues its mails; a failure is recorded on the run.
+    func perform(_ run: ReportRun, on queue: DispatchQueue) async {
+        let started = ContinuousClock.now
+        var report = "unknown"
+        do {
+            let request = try reportRequest(for: run)
+            report = request.report
+            let mails = try await jobs.mails(for: request, composer: try currentComposer(), on: queue, now: clock.now)
+            metrics.recordRender(report: report, duration: ContinuousClock.now - started)
+            let entries = try store.completeRun(scheduleID: run.scheduleID, slot: run.slot, mails: mails, now: clock.now)
+            logger.info("report enqueued", metadata: ["herald.schedule.id": "\(run.scheduleID)", "herald.report": "\(report)",
+                                                       "herald.outbox.ids": "\(entries.compactMap(\.id))"])
+        } catch {
+            let detail = (error as? ServiceError)?.description ?? (error as? StoreError)?.message ?? "\(error)"
+            logger.error("report failed", metadata: ["herald.schedule.id": "\(run.scheduleID)", "herald.report": "\(report)", "herald.error": "\(detail)"])
+            try? store.failRun(run, detail: detail, now: clock.now)
+        }
+    }
+
+    /// What a run is to make: from its schedule, or from the ad-hoc request stored with it.
+    func reportRequest(for run: ReportRun) throws -> ReportJobs.Request {
+        guard let tenant = try store.tenant(run.tenantID) else {
+            throw ServiceError(.failed, field: "tenant", "the tenant \(run.tenantID) no longer exists")
+        }
+        let slotKey = "\(run.scheduleID):\(Int64(run.slot.timeIntervalSince1970))"
+        if let json = run.request {
+            let adHoc = try JSONDecoder.api.decode(AdHocReport.self, from: Data(json.utf8))
+            return ReportJobs.Request(tenant: tenant, report: adHoc.report, parameters: adHoc.parameters ?? [:],
+                                      period: adHoc.period ?? PeriodSpec(type: "previous-week"),
+                                      zone: TimeZone(identifier: adHoc.timezone ?? tenant.timeZone) ?? .gmt,
+                                      recipients: adHoc.recipients, subject: adHoc.subject, instant: run.slot,
+                                      cron: nil, key: "report:\(slotKey)")
+        }
+        guard let record = try store.schedule(run.scheduleID, tenantID: run.tenantID) else {
+            throw ServiceError(.failed, field: "schedule", "the schedule was deleted before its slot ran")
+        }
+        let definition = try definition(of: record)
+        let zone = TimeZone(identifier: definition.timezone ?? tenant.timeZone) ?? .gmt
+        return ReportJobs.Request(tenant: tenant, report: definition.report, parameters: definition.parameters ?? [:],
+                                  period: definition.period, zone: zone, recipients: definition.recipients,
+                                  subject: definition.subject, instant: run.slot,
+                                  cron: try? CronExpression(definition.cron), key: "report:\(slotKey)")
+    }
+}
+
+/// An ad-hoc "send this report now".
+public struct AdHocReport: Sendable, Codable {
+    public var report: String
+    public var recipients: [ReportRecipient]
+    public var period: PeriodSpec?
+    public var parameters: [String: JSONValue]?
+    public var timezone: String?
+    public var subject: String?
+}

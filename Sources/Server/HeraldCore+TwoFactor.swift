@@ -1,0 +1,91 @@
+import Foundation
+import Mail
+import Store
+
+/// A request for a 2FA code mail.
+public struct TwoFactorRequest: Sendable, Codable {
+    public var address: String
+    /// `de` or `en`; the tenant's when absent.
+    public var locale: String?
+    /// The sign-in's client address, shown in the mail when given.
+    public var ip: String?
+}
+
+/// What the API answers for a 2FA request.
+public struct TwoFactorSent: Sendable, Codable {
+    public var id: String
+    public var expires_at: Date
+    public var outbox_id: Int64
+}
+
+/// What a verification found.
+public struct TwoFactorVerdict: Sendable, Codable {
+    public var verified: Bool
+    public var attempts_left: Int
+}
+
+extension HeraldCore {
+    /// Sends a code: six digits from the system CSPRNG, only its HMAC stored, valid for the
+    /// configured time, on the highest lane; rate-limited per address.
+    /// - Throws: ``ServiceError`` `.invalid` for a bad address or locale, `.rateLimited` past the limit.
+    public func sendTwoFactor(_ request: TwoFactorRequest, tenant: Tenant) throws -> TwoFactorSent {
+        let address = try Validate.address(request.address, field: "address")
+        let locale = request.locale ?? tenant.locale
+        guard supportedLocales.contains(locale) else {
+            throw ServiceError(.invalid, field: "locale", "\"\(locale)\" is not a locale Herald writes; use de or en")
+        }
+        if let ip = request.ip, ip.count > 64 || ip.contains(where: { $0.isWhitespace }) {
+            throw ServiceError(.invalid, field: "ip", "is not an IP address")
+        }
+        let now = clock.now
+        let key = address.description.lowercased()
+        let recent = try store.twoFactorCount(tenantID: tenant.id, address: key, since: now.addingTimeInterval(-configuration.twoFactorWindow))
+        guard recent < configuration.twoFactorLimit else {
+            throw ServiceError(.rateLimited, field: "address",
+                               "\(configuration.twoFactorLimit) codes were sent to this address in the last \(Int(configuration.twoFactorWindow / 60)) minutes; wait before asking again")
+        }
+        let id = UUID().uuidString.lowercased()
+        let code = SecretBox.newCode()
+        let expires = now.addingTimeInterval(configuration.twoFactorValidity)
+        var context: [String: Any] = ["code": code, "valid_minutes": Int(configuration.twoFactorValidity / 60)]
+        context["request"] = request.ip.map { ["ip": $0] as Any } ?? ["ip": NSNull()]
+        let custom = try jobs.customTemplates(tenant: tenant, kind: .twoFactor)
+        let mail = try currentComposer().compose(MailComposer.Envelope(
+            tenant: tenant, kind: .twoFactor, locale: locale, recipients: [address.description], context: context,
+            custom: custom[locale], expiresAt: expires), now: now)
+        let challenge = TwoFactorChallenge(id: id, tenantID: tenant.id, address: key, codeHash: secrets.codeHash(code, challenge: id),
+                                           createdAt: now, expiresAt: expires)
+        let entry = try store.createTwoFactor(challenge, mail: mail, now: now)
+        return TwoFactorSent(id: id, expires_at: expires, outbox_id: entry.id!)
+    }
+
+    /// Checks a code in constant time; every wrong guess counts, and a used, expired or
+    /// exhausted challenge never verifies.
+    /// - Returns: nil when there is no such challenge for the tenant.
+    /// - Throws: ``ServiceError`` saying why the code cannot be checked (expired, used, too many attempts).
+    public func verifyTwoFactor(id: String, code: String, tenant: Tenant) throws -> TwoFactorVerdict? {
+        guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else {
+            throw ServiceError(.invalid, field: "code", "must be the six digits from the mail")
+        }
+        let now = clock.now
+        let limit = configuration.twoFactorAttempts
+        let outcome: Result<TwoFactorVerdict, ServiceError>? = try store.verifyTwoFactor(id: id, tenantID: tenant.id, now: now) { challenge in
+            if challenge.verifiedAt != nil { return .failure(ServiceError(.conflict, field: "id", "this code was used already; ask for a new one")) }
+            if challenge.expiresAt <= now { return .failure(ServiceError(.gone, field: "id", "the code expired; ask for a new one")) }
+            if challenge.attempts >= limit {
+                return .failure(ServiceError(.rateLimited, field: "code", "too many wrong codes; ask for a new one"))
+            }
+            challenge.attempts += 1
+            if SecretBox.equal(secrets.codeHash(code, challenge: challenge.id), challenge.codeHash) {
+                challenge.verifiedAt = now
+                return .success(TwoFactorVerdict(verified: true, attempts_left: limit - challenge.attempts))
+            }
+            return .success(TwoFactorVerdict(verified: false, attempts_left: limit - challenge.attempts))
+        }
+        switch outcome {
+        case nil: return nil
+        case .success(let verdict)?: return verdict
+        case .failure(let error)?: throw error
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Clocks
+import Delivery
+import Dispatch
+import Foundation
+import Logging
+import Mail
+import SMTP
+import Store
+
+/// The SMTP settings an admin stored through the API; the password only sealed.
+struct StoredSMTP: Codable, Sendable {
+    var host: String
+    var port: Int
+    var tls: TLSMode
+    var username: String?
+    var passwordSealed: String?
+    var from: String
+    var replyTo: String?
+    var preset: String?
+}
+
+/// Herald's service: everything `herald serve` does besides HTTP. Tenants, schedules, report
+/// jobs, alerts, digests and 2FA all meet the one outbox here.
+public final class HeraldCore: Sendable {
+    public let store: Store
+    public let configuration: ServiceConfiguration
+    let clock: any WallClock
+    let composer: MailComposer
+    let jobs: ReportJobs
+    let secrets: SecretBox
+    public let metrics: ServiceMetrics
+    let logger: Logger
+    let environment: [String: String]
+    /// Reports render on these queues, never on the cooperative pool.
+    let renderQueues: [DispatchQueue]
+    /// Wakes the report workers when the scheduler or the API adds runs.
+    let runSignal = Signal()
+    /// Wakes the digest worker when a new window opens.
+    let digestSignal = Signal()
+
+    /// - Throws: ``ServiceError`` when the configured From address is not a mailbox.
+    public init(configuration: ServiceConfiguration, store: Store, clock: any WallClock, secrets: SecretBox,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: Logger = Logger(label: "herald.service")) throws {
+        self.configuration = configuration
+        self.store = store
+        self.clock = clock
+        self.secrets = secrets
+        self.environment = environment
+        self.logger = logger
+        metrics = ServiceMetrics()
+        composer = try MailComposer(reportsDirectory: configuration.reportsDirectory, from: configuration.from)
+        jobs = ReportJobs(store: store, reportsDirectory: configuration.reportsDirectory,
+                          fontsDirectory: configuration.fontsDirectory, dataSources: configuration.dataSources,
+                          maxMessageBytes: configuration.maxMessageBytes, environment: environment)
+        renderQueues = (0..<max(1, configuration.renderers)).map { DispatchQueue(label: "herald.render.\($0)") }
+    }
+
+    // MARK: SMTP
+
+    static let smtpSettingKey = "smtp"
+
+    /// The settings stored through the API, or nil.
+    func storedSMTP() throws -> StoredSMTP? {
+        guard let json = try store.setting(Self.smtpSettingKey) else { return nil }
+        return try JSONDecoder().decode(StoredSMTP.self, from: Data(json.utf8))
+    }
+
+    /// The SMTP settings in force: stored through the API, else from the configuration file; nil
+    /// when there are none (mail then goes to the file transport).
+    func smtpSettings() throws -> SMTPSettings? {
+        if let stored = try storedSMTP() {
+            var settings = SMTPSettings(host: stored.host, port: stored.port, tls: stored.tls, username: stored.username)
+            settings.password = try stored.passwordSealed.map { Secret(try secrets.open($0)) }
+            if let ca = configuration.smtp?.caFile { settings.caFile = ca }
+            return settings
+        }
+        return configuration.smtp
+    }
+
+    /// The composer with the From in force (the stored settings' From wins over the configuration's).
+    func currentComposer() throws -> MailComposer {
+        guard let from = try storedSMTP()?.from else { return composer }
+        return try MailComposer(reportsDirectory: configuration.reportsDirectory, from: from)
+    }
+
+    /// A transport for one delivery worker: the SMTP core, or the file transport when no SMTP
+    /// server is configured.
+    public func makeTransport() throws -> any MailTransport {
+        if let settings = try smtpSettings() {
+            return try SMTPSession(settings: settings)
+        }
+        return try FileTransport(directory: configuration.mailDirectory)
+    }
+
+    /// The delivery workers, reporting send durations to the metrics.
+    public func makeDeliverer() -> Deliverer {
+        let metrics = self.metrics
+        return Deliverer(store: store, configuration: configuration.delivery, clock: clock, logger: logger,
+                         observe: { kind, duration in metrics.recordSend(kind: kind, duration: duration) },
+                         makeTransport: { [self] in try makeTransport() })
+    }
+}
+
+/// Wakes one waiting task early; a wake with nobody waiting is kept for the next wait.
+final class Signal: @unchecked Sendable {
+    // Safe: `pending` and `waiter` are only touched under `lock`.
+    private let lock = NSLock()
+    private var pending = false
+    private var waiter: CheckedContinuation<Void, Never>?
+
+    func fire() {
+        lock.lock()
+        if let waiter {
+            self.waiter = nil
+            lock.unlock()
+            waiter.resume()
+        } else {
+            pending = true
+            lock.unlock()
+        }
+    }
+
+    /// Waits for a fire, or until `clock` reaches `deadline`.
+    func wait(until deadline: Date, clock: any WallClock) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        self.lock.lock()
+                        if self.pending || Task.isCancelled {
+                            self.pending = false
+                            self.lock.unlock()
+                            continuation.resume()
+                        } else {
+                            if let old = self.waiter { old.resume() }
+                            self.waiter = continuation
+                            self.lock.unlock()
+                        }
+                    }
+                } onCancel: {
+                    self.fire()
+                }
+            }
+            group.addTask { try? await clock.sleep(until: deadline) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

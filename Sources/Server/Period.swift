@@ -1,0 +1,131 @@
+import Foundation
+
+/// Which stretch of time a report covers, relative to the moment it runs.
+public struct PeriodSpec: Sendable, Codable, Equatable {
+    /// `previous-day`, `previous-week`, `previous-month`, `previous-quarter` or `custom`.
+    public var type: String
+    /// For `custom`: the first instant (ISO 8601).
+    public var start: Date?
+    /// For `custom`: the instant after the last (ISO 8601).
+    public var end: Date?
+
+    public static let types = ["previous-day", "previous-week", "previous-month", "previous-quarter", "custom"]
+
+    public init(type: String, start: Date? = nil, end: Date? = nil) {
+        self.type = type
+        self.start = start
+        self.end = end
+    }
+
+    /// Checks the spec.
+    /// - Throws: ``ServiceError`` naming `field`.
+    func validate(field: String) throws {
+        guard Self.types.contains(type) else {
+            throw ServiceError(.invalid, field: "\(field).type", "\"\(type)\" is not a period; use one of \(Self.types.joined(separator: ", "))")
+        }
+        if type == "custom" {
+            guard let start, let end else {
+                throw ServiceError(.invalid, field: "\(field).start", "a custom period needs start and end (ISO 8601, e.g. 2026-11-01T00:00:00Z)")
+            }
+            guard start < end, end.timeIntervalSince(start) <= 400 * 86_400 else {
+                throw ServiceError(.invalid, field: "\(field).end", "must be after start and at most 400 days later")
+            }
+        } else if start != nil || end != nil {
+            throw ServiceError(.invalid, field: "\(field).start", "start and end belong to a custom period only")
+        }
+    }
+
+    /// The period for a run at `instant` in `zone`: the whole day, ISO week, month or quarter before it.
+    func resolve(at instant: Date, zone: TimeZone, locale: String) -> ReportPeriod {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = zone
+        let startOfDay = calendar.startOfDay(for: instant)
+        let (start, end): (Date, Date)
+        switch type {
+        case "custom":
+            (start, end) = (self.start!, self.end!)
+        case "previous-week":
+            let thisWeek = calendar.dateInterval(of: .weekOfYear, for: instant)!.start
+            (start, end) = (calendar.date(byAdding: .day, value: -7, to: thisWeek)!, thisWeek)
+        case "previous-month":
+            let thisMonth = calendar.dateInterval(of: .month, for: instant)!.start
+            (start, end) = (calendar.date(byAdding: .month, value: -1, to: thisMonth)!, thisMonth)
+        case "previous-quarter":
+            let month = calendar.component(.month, from: instant)
+            var parts = calendar.dateComponents([.year], from: instant)
+            parts.month = (month - 1) / 3 * 3 + 1
+            parts.day = 1
+            let thisQuarter = calendar.date(from: parts)!
+            (start, end) = (calendar.date(byAdding: .month, value: -3, to: thisQuarter)!, thisQuarter)
+        default:
+            (start, end) = (calendar.date(byAdding: .day, value: -1, to: startOfDay)!, startOfDay)
+        }
+        return ReportPeriod(start: start, end: end, label: label(start: start, end: end, calendar: calendar, locale: locale))
+    }
+
+    private func label(start: Date, end: Date, calendar: Calendar, locale: String) -> String {
+        let de = locale == "de"
+        let year = calendar.component(.year, from: start)
+        switch type {
+        case "previous-week":
+            let week = calendar.component(.weekOfYear, from: start)
+            let weekYear = calendar.component(.yearForWeekOfYear, from: start)
+            return de ? "KW \(week) \(weekYear)" : "Week \(week) \(weekYear)"
+        case "previous-month":
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: de ? "de_DE" : "en_US")
+            formatter.timeZone = calendar.timeZone
+            formatter.dateFormat = "LLLL yyyy"
+            return formatter.string(from: start)
+        case "previous-quarter":
+            return "Q\((calendar.component(.month, from: start) - 1) / 3 + 1) \(year)"
+        case "previous-day":
+            return Formats.date(start, zone: calendar.timeZone, locale: locale)
+        default:
+            let last = end.addingTimeInterval(-1)
+            return "\(Formats.date(start, zone: calendar.timeZone, locale: locale)) – \(Formats.date(last, zone: calendar.timeZone, locale: locale))"
+        }
+    }
+}
+
+/// A resolved report period.
+struct ReportPeriod: Sendable, Equatable {
+    var start: Date
+    var end: Date
+    var label: String
+}
+
+/// Dates and times formatted for a tenant's locale and zone: templates receive them ready.
+enum Formats {
+    static func formatter(_ pattern: String, zone: TimeZone) -> DateFormatter {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = zone
+        f.dateFormat = pattern
+        return f
+    }
+
+    static func date(_ date: Date, zone: TimeZone, locale: String) -> String {
+        formatter(locale == "de" ? "dd.MM.yyyy" : "yyyy-MM-dd", zone: zone).string(from: date)
+    }
+
+    static func dateTime(_ date: Date, zone: TimeZone, locale: String) -> String {
+        formatter(locale == "de" ? "dd.MM.yyyy HH:mm zzz" : "yyyy-MM-dd HH:mm zzz", zone: zone).string(from: date)
+    }
+
+    static func time(_ date: Date, zone: TimeZone) -> String {
+        formatter("HH:mm", zone: zone).string(from: date)
+    }
+
+    static func iso(_ date: Date) -> String {
+        formatter("yyyy-MM-dd'T'HH:mm:ss'Z'", zone: .gmt).string(from: date)
+    }
+
+    static func duration(_ seconds: TimeInterval, locale: String) -> String {
+        let minutes = Int((seconds / 60).rounded())
+        if minutes < 60 { return "\(minutes) min" }
+        let hours = minutes / 60
+        if hours < 48 { return locale == "de" ? "\(hours) h \(minutes % 60) min" : "\(hours) h \(minutes % 60) min" }
+        return locale == "de" ? "\(hours / 24) Tage \(hours % 24) h" : "\(hours / 24) days \(hours % 24) h"
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Store
+
+/// Report data computed from the state changes Herald has received.
+enum HistoryData {
+    /// A stretch of time a service spent in one state.
+    struct Interval {
+        var from: Date
+        var to: Date
+        var status: String
+    }
+
+    /// Per host and service, the states over `[start, end)`. Time before a service's first known
+    /// state is NO_DATA.
+    static func intervals(_ events: [AlertEvent], start: Date, end: Date) -> [String: [String: [Interval]]] {
+        var byService: [String: [String: [AlertEvent]]] = [:]
+        for event in events { byService[event.host, default: [:]][event.service, default: []].append(event) }
+        return byService.mapValues { services in
+            services.mapValues { changes in
+                var result: [Interval] = []
+                var cursor = start
+                var status = "NO_DATA"
+                for change in changes.sorted(by: { $0.at < $1.at }) {
+                    let at = max(change.at, start)
+                    if at > cursor { result.append(Interval(from: cursor, to: at, status: status)) }
+                    cursor = max(cursor, at)
+                    status = change.status
+                }
+                if end > cursor { result.append(Interval(from: cursor, to: end, status: status)) }
+                // Neighbours in the same state become one stretch.
+                return result.reduce(into: [Interval]()) { merged, next in
+                    if let last = merged.last, last.status == next.status, last.to == next.from {
+                        merged[merged.count - 1].to = next.to
+                    } else {
+                        merged.append(next)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The availability report's data: per service the share of known time not CRIT, outages
+    /// (stretches in CRIT) and their mean duration.
+    static func availability(_ events: [AlertEvent], period: ReportPeriod, group: String, slaTarget: Double) -> [String: Any] {
+        let all = intervals(events, start: period.start, end: period.end)
+        let hosts: [[String: Any]] = all.keys.sorted().map { host in
+            let services: [[String: Any]] = all[host]!.keys.sorted().map { service in
+                let spans = all[host]![service]!
+                let known = spans.filter { $0.status != "NO_DATA" }.reduce(0) { $0 + $1.to.timeIntervalSince($1.from) }
+                let outages = spans.filter { $0.status == "CRIT" }
+                let down = outages.reduce(0) { $0 + $1.to.timeIntervalSince($1.from) }
+                let availability = known > 0 ? (100 * (known - down) / known * 1000).rounded() / 1000 : 100
+                return [
+                    "name": service, "availability": availability, "outages": outages.count,
+                    "mttr_minutes": outages.isEmpty ? 0 : (down / Double(outages.count) / 60 * 10).rounded() / 10,
+                    "status": spans.last?.status ?? "NO_DATA",
+                    "timeline": spans.map { ["from": Formats.iso($0.from), "to": Formats.iso($0.to), "status": $0.status] },
+                ]
+            }
+            return ["name": host, "services": services]
+        }
+        return ["group": group, "sla_target": slaTarget, "hosts": hosts]
+    }
+
+    /// The alert summary's data: each problem that began in the period, with how long it took to recover.
+    static func alertSummary(_ events: [AlertEvent], period: ReportPeriod, zone: TimeZone, locale: String) -> [String: Any] {
+        var open: [String: AlertEvent] = [:]
+        var rows: [[String: Any]] = []
+        var recovery: [Int: Double] = [:]
+        for event in events.sorted(by: { ($0.at, $0.id ?? 0) < ($1.at, $1.id ?? 0) }) {
+            let key = "\(event.host)/\(event.service)"
+            if event.status == "OK" {
+                if let problem = open.removeValue(forKey: key), problem.at >= period.start, let index = rows.firstIndex(where: { ($0["id"] as? Int64) == problem.id }) {
+                    recovery[index] = (event.at.timeIntervalSince(problem.at) / 60 * 10).rounded() / 10
+                }
+                continue
+            }
+            let isNew = open[key] == nil
+            if isNew { open[key] = event }
+            guard event.at >= period.start, event.at < period.end else { continue }
+            rows.append([
+                "id": event.id ?? 0, "at": Formats.iso(event.at),
+                "at_label": Formats.formatter(locale == "de" ? "dd.MM. HH:mm" : "MM-dd HH:mm", zone: zone).string(from: event.at),
+                "host": event.host, "service": event.service, "service_key": key, "status": event.status,
+            ])
+        }
+        let list: [[String: Any]] = rows.enumerated().map { index, row in
+            var row = row
+            row.removeValue(forKey: "id")
+            row["recovery_minutes"] = recovery[index] ?? NSNull()
+            return row
+        }
+        return ["events": list]
+    }
+}

@@ -1,0 +1,175 @@
+import Cron
+import Dispatch
+import Foundation
+import Jinja
+import Logging
+import Mail
+import Reports
+import Store
+
+/// Turns a report request (a schedule's slot, or an ad-hoc send) into mails: gathers the data,
+/// renders the PDF in each recipient locale, composes the mail from the tenant's templates.
+public struct ReportJobs: Sendable {
+    let store: Store
+    let reportsDirectory: URL
+    let fontsDirectory: URL
+    let dataSources: [String: HTTPDataSource]
+    let maxMessageBytes: Int
+    let environment: [String: String]
+
+    /// The built-in reports.
+    public static let reports = ["availability", "alert-summary", "metrics"]
+
+    /// One report to make: what, for whom, over which period.
+    struct Request {
+        var tenant: Tenant
+        var report: String
+        var parameters: [String: JSONValue]
+        var period: PeriodSpec
+        var zone: TimeZone
+        var recipients: [ReportRecipient]
+        var subject: String?
+        /// When it runs: the slot's instant, or now for ad-hoc sends.
+        var instant: Date
+        /// The schedule's expression, described in each mail's locale; nil for ad-hoc sends.
+        var cron: CronExpression?
+        /// Prefix of the mails' idempotency keys.
+        var key: String
+    }
+
+    /// Makes the mails of a request, one per recipient locale.
+    /// - Throws: ``ServiceError`` `.failed` naming the step that failed (data, template, render, size).
+    func mails(for request: Request, composer: MailComposer, on queue: DispatchQueue, now: Date) async throws -> [NewMail] {
+        let byLocale = Dictionary(grouping: request.recipients, by: { $0.locale ?? request.tenant.locale })
+        var mails: [NewMail] = []
+        let custom = try customTemplates(tenant: request.tenant, kind: .report)
+        for locale in byLocale.keys.sorted() {
+            let period = request.period.resolve(at: request.instant, zone: request.zone, locale: locale)
+            let (data, summary) = try await reportData(request, period: period, locale: locale)
+            let pdf = try await render(request.report, data: data, locale: locale, zone: request.zone, on: queue)
+            let title = request.parameters["title"]?.string ?? Self.title(request.report, locale: locale)
+            let fileName = "\(title) \(period.label).pdf".replacingOccurrences(of: "/", with: "-")
+            let context: [String: Any] = [
+                "report": [
+                    "title": title, "name": request.report,
+                    "period": ["label": period.label, "start": Formats.date(period.start, zone: request.zone, locale: locale),
+                               "end": Formats.date(period.end.addingTimeInterval(-1), zone: request.zone, locale: locale)],
+                    "summary": summary, "attachment_name": fileName,
+                ] as [String: Any],
+                "schedule": request.cron.map { ["description": $0.describe(locale: CronLocale(rawValue: locale) ?? .en)] as Any } ?? "",
+            ]
+            let envelope = MailComposer.Envelope(
+                tenant: request.tenant, kind: .report, locale: locale, recipients: byLocale[locale]!.map(\.address), context: context,
+                custom: custom[locale], attachments: [Attachment(fileName: fileName, mediaType: "application/pdf", data: [UInt8](pdf))],
+                idempotencyKey: "\(request.key):\(locale)", subjectOverride: request.subject)
+            let mail = try composer.compose(envelope, now: now)
+            guard mail.message.count <= maxMessageBytes else {
+                throw ServiceError(.failed, field: "report",
+                                   "the mail with the \(request.report) report is \(mail.message.count / 1024) KiB once encoded (base64 adds a third to the \(pdf.count / 1024) KiB PDF), above the server's limit of \(maxMessageBytes / 1024) KiB; choose a shorter period or fewer hosts")
+            }
+            mails.append(mail)
+        }
+        return mails
+    }
+
+    /// A tenant's custom templates of a kind per locale (plan Pro and above only).
+    func customTemplates(tenant: Tenant, kind: TemplateKind) throws -> [String: TemplateSet] {
+        guard Plan(rawValue: tenant.plan)?.allowsCustomTemplates == true else { return [:] }
+        var result: [String: TemplateSet] = [:]
+        for locale in supportedLocales {
+            if let t = try store.customTemplate(tenantID: tenant.id, kind: kind.rawValue, locale: locale) {
+                result[locale] = TemplateSet(subject: t.subject, text: t.text, html: t.html)
+            }
+        }
+        return result
+    }
+
+    static func title(_ report: String, locale: String) -> String {
+        switch (report, locale) {
+        case ("availability", "de"): "Verfügbarkeit"
+        case ("availability", _): "Availability"
+        case ("alert-summary", "de"): "Alarmübersicht"
+        case ("alert-summary", _): "Alert summary"
+        case (_, "de"): "Messwerte"
+        default: "Metrics"
+        }
+    }
+
+    /// The report's data and the summary lines the mail shows.
+    func reportData(_ request: Request, period: ReportPeriod, locale: String) async throws -> ([String: Any], [[String: String]]) {
+        var data: [String: Any]
+        let source = request.parameters["source"]?.string ?? "history"
+        if source == "history" {
+            let events = try store.alertHistory(tenantID: request.tenant.id, start: period.start, end: period.end)
+            switch request.report {
+            case "availability":
+                data = HistoryData.availability(events, period: period, group: request.parameters["group"]?.string ?? request.tenant.name,
+                                                slaTarget: request.parameters["sla_target"]?.number ?? 99.9)
+            default:
+                data = HistoryData.alertSummary(events, period: period, zone: request.zone, locale: locale)
+            }
+        } else {
+            guard let configured = dataSources[source] else {
+                throw ServiceError(.failed, field: "parameters.source", "the data source \"\(source)\" is no longer configured")
+            }
+            data = try await HTTPFetcher.fetchJSON(configured, tenant: request.tenant.id, report: request.report,
+                                                   period: period, environment: environment)
+        }
+        data["tenant"] = ["name": request.tenant.name, "footer": request.tenant.footer.map { $0 as Any } ?? NSNull()]
+        data["period"] = ["label": period.label, "start": Formats.iso(period.start), "end": Formats.iso(period.end)]
+        data["generated_at"] = Formats.iso(request.instant)
+        if let title = request.parameters["title"]?.string { data["title"] = title }
+        return (data, Self.summary(data, report: request.report, locale: locale))
+    }
+
+    /// A few headline figures for the mail body.
+    static func summary(_ data: [String: Any], report: String, locale: String) -> [[String: String]] {
+        let de = locale == "de"
+        switch report {
+        case "availability":
+            let services = (data["hosts"] as? [[String: Any]] ?? []).flatMap { $0["services"] as? [[String: Any]] ?? [] }
+            let values = services.compactMap { $0["availability"] as? Double }
+            let mean = values.isEmpty ? 100 : values.reduce(0, +) / Double(values.count)
+            let outages = services.compactMap { $0["outages"] as? Int }.reduce(0, +)
+            let figure = String(format: "%.2f %%", mean)
+            return [["label": de ? "Verfügbarkeit (Mittel)" : "Availability (mean)", "value": de ? figure.replacingOccurrences(of: ".", with: ",") : figure],
+                    ["label": de ? "Ausfälle" : "Outages", "value": "\(outages)"],
+                    ["label": de ? "Dienste" : "Services", "value": "\(services.count)"]]
+        case "alert-summary":
+            let events = data["events"] as? [[String: Any]] ?? []
+            return [["label": de ? "Alarme" : "Alerts", "value": "\(events.count)"],
+                    ["label": "CRIT", "value": "\(events.filter { $0["status"] as? String == "CRIT" }.count)"]]
+        default:
+            return [["label": de ? "Diagramme" : "Charts", "value": "\((data["charts"] as? [Any])?.count ?? 0)"]]
+        }
+    }
+
+    /// Renders the report template with the data, then the document to PDF on `queue`.
+    func render(_ report: String, data: [String: Any], locale: String, zone: TimeZone, on queue: DispatchQueue) async throws -> Data {
+        var object = data
+        object["locale"] = locale
+        object["tz"] = zone.identifier
+        let template = reportsDirectory.appendingPathComponent("\(report)/report.xml.j2")
+        var configuration = Configuration()
+        configuration.autoescape = .byExtension
+        configuration.undefined = .strict
+        do {
+            let xml = try Environment.loadTemplateFile(template, configuration: configuration)
+                .render(json: try JSONSerialization.data(withJSONObject: object))
+            let document = try DocumentParser.parse(Data(xml.utf8), baseDirectory: reportsDirectory.appendingPathComponent(report))
+            return try await PDFRenderer(fontsDirectory: fontsDirectory.path).render(document, on: queue)
+        } catch let error as JinjaError {
+            throw ServiceError(.failed, field: "data", "the \(report) report's data does not fit its template: \(error.description)")
+        } catch let error as ReportError {
+            throw ServiceError(.failed, field: "report", "rendering the \(report) report failed: \(error.message)")
+        }
+    }
+}
+
+/// A tenant's plan.
+public enum Plan: String, Sendable, Codable, CaseIterable {
+    case free, pro, enterprise
+
+    /// Custom mail templates need Pro or above.
+    var allowsCustomTemplates: Bool { self != .free }
+}
