@@ -7,7 +7,7 @@ struct Herald: AsyncParsableCommand {
         abstract: "Herald: reports, alerts, digests and 2FA mails for the monitoring product, through one SMTP core.",
         subcommands: [MailCommand.self, SMTPCommand.self, CronCommand.self, OutboxCommand.self, DeliverCommand.self,
                       LogCommand.self, AuditCommand.self, SuppressionsCommand.self, ReportCommand.self,
-                      TemplateCommand.self]
+                      TemplateCommand.self, ServeCommand.self]
     )
 }
 

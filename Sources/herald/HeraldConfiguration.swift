@@ -2,6 +2,7 @@ import ArgumentParser
 import Delivery
 import Foundation
 import SMTP
+import Server
 import Store
 
 /// Herald's configuration: a JSON file (Config/herald.json is the documented example) with every
@@ -27,17 +28,40 @@ struct HeraldConfiguration {
         var retentionDays: Int?
     }
 
+    /// `herald serve`'s settings.
+    struct ServiceSection: Decodable {
+        var host: String?
+        var port: Int?
+        /// Environment variable with the platform admin's token (default HERALD_ADMIN_TOKEN).
+        var adminTokenEnv: String?
+        /// File with the admin token; created (0600) with a random token when neither is set.
+        var adminTokenFile: String?
+        var from: String?
+        var secretKeyFile: String?
+        var mailDirectory: String?
+        var renderers: Int?
+        var watchdogMinutes: Double?
+        var graceMinutes: Double?
+        var maxMessageBytes: Int?
+        var demo: Bool?
+        var dataSources: [String: HTTPDataSource]?
+    }
+
     struct File: Decodable {
         var database: String?
         var durability: String?
         var smtp: SMTPSection?
         var delivery: DeliverySection?
+        var service: ServiceSection?
     }
 
     var database = "var/herald.sqlite"
     var durability = Store.Durability.full
     var smtp = SMTPSection()
     var delivery = DeliveryConfiguration()
+    var service = ServiceSection()
+    /// True when no configuration file was given: `herald serve` then starts the demo.
+    var isEmbeddedDefault = false
 
     /// Reads `path` (or nothing when nil) and applies the environment's `HERALD_*` overrides.
     /// - Throws: ``CLIError`` with status 78 naming the file or variable and the problem.
@@ -57,6 +81,12 @@ struct HeraldConfiguration {
             }
         }
         var c = HeraldConfiguration()
+        c.isEmbeddedDefault = path == nil
+        c.service = file.service ?? ServiceSection()
+        if let port = try number("HERALD_PORT", { environment[$0].flatMap { $0.isEmpty ? nil : $0 } }) {
+            guard (0...65535).contains(Int(port)) else { throw CLIError(status: ExitStatus.config, "HERALD_PORT: \(Int(port)) is not a port") }
+            c.service.port = Int(port)
+        }
         let env = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         c.database = env("HERALD_DATABASE") ?? file.database ?? c.database
         if let d = env("HERALD_DURABILITY") ?? file.durability {
@@ -125,6 +155,9 @@ struct HeraldConfiguration {
             throw CLIError(status: ExitStatus.config, error.message)
         }
     }
+
+    /// True when the file or the environment names an SMTP server.
+    var hasSMTPServer: Bool { smtp.server != nil || smtp.preset != nil }
 
     /// The SMTP settings, with secrets read from the named environment variables.
     func smtpSettings() throws -> SMTPSettings {
