@@ -1,0 +1,170 @@
+import Foundation
+import HeraldTestSupport
+@testable import Server
+@testable import Store
+import Testing
+
+/// Restarts, missed slots, the watchdog, custom templates.
+@Suite struct ScheduleAndTemplateTests {
+    nonisolated(unsafe) static let daily: [String: Any] = [
+        "cron": "0 7 * * *", "report": "availability", "period": ["type": "previous-day"],
+        "recipients": [["address": "ops@acme.example"]],
+    ]
+
+    /// The service stops after the slot is planned and before it is rendered; the next start
+    /// renders it once, and a replayed plan adds nothing.
+    @Test func aRestartMidRunLosesNoSlotAndDoublesNone() async throws {
+        let first = try Harness()
+        defer { first.remove() }
+        let token = try await first.tenant("acme")
+        let created = try await first.client { api in try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token, json: Self.daily) }
+        let id = try #require(created.object["id"] as? String, "\(created.object)")
+        first.clock.advance(to: Harness.start.addingTimeInterval(3_600 + 5))
+        try first.core.planSchedules()
+        #expect(try first.store.pendingRuns(limit: 10).count == 1)
+
+        // "Crash": a new process opens the same database.
+        let second = try Harness(reuse: first)
+        try second.core.planSchedules()
+        #expect(try second.store.runs(scheduleID: id).count == 1)
+        try await second.tick()
+        #expect(second.peer!.messages.count == 1)
+
+        // The same slot rendered again (a worker that died after enqueueing, before noticing)
+        // finds its mails by their idempotency key.
+        let run = try second.store.runs(scheduleID: id)[0]
+        let request = try second.core.reportRequest(for: run)
+        let mails = try await second.core.jobs.mails(for: request, composer: second.core.composer, on: .global(), now: second.clock.now)
+        let again = try second.store.completeRun(scheduleID: run.scheduleID, slot: run.slot, mails: mails, now: second.clock.now)
+        #expect(again.map(\.id) == (run.outboxIDs ?? "").split(separator: ",").map { Int64($0) })
+
+        let third = try Harness(reuse: second)
+        third.clock.advance(by: 600)
+        try await third.tick()
+        #expect(third.peer!.messages.count == 1)
+        #expect(try third.store.runs(scheduleID: id).map(\.status) == [.enqueued])
+    }
+
+    /// Down for two days: the slots beyond the grace period are recorded as missed, not silently
+    /// skipped and not sent late; the watchdog tells the tenant's admin about a failed run.
+    @Test func missedAndFailedSlotsLeaveATrace() async throws {
+        let h = try Harness { c in
+            c.dataSources = ["down": HTTPDataSource(url: "http://127.0.0.1:9/{tenant}", timeoutSeconds: 2)]
+            c.watchdogDelay = 1_800
+        }
+        defer { h.remove() }
+        let token = try await h.tenant("acme", locale: "en", admin: "admin@acme.example")
+        let (daily, metrics) = try await h.client { api in
+            let daily = try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token, json: Self.daily)
+            let metrics = try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token, json: [
+                "cron": "0 * * * *", "report": "metrics", "parameters": ["source": "down"], "period": ["type": "previous-day"],
+                "recipients": [["address": "ops@acme.example"]],
+            ])
+            #expect(metrics.status == .created, "\(metrics.text)")
+            return (try #require(daily.object["id"] as? String, "\(daily.object)"), try #require(metrics.object["id"] as? String, "\(metrics.object)"))
+        }
+        // Two days and a bit later.
+        h.clock.advance(to: Harness.start.addingTimeInterval(2 * 86_400 + 3_600 + 60))
+        try await h.tick()
+        let dailyRuns = try h.store.runs(scheduleID: daily)
+        #expect(dailyRuns.first?.status == .enqueued)
+        #expect(dailyRuns.dropFirst().allSatisfy { $0.status == .missed && ($0.detail ?? "").isEmpty == false })
+        #expect(dailyRuns.count == 3)
+        let metricRuns = try h.store.runs(scheduleID: metrics)
+        #expect(metricRuns.first?.status == .failed)
+        #expect(metricRuns.first?.detail?.contains("report data") == true, "\(metricRuns.first?.detail ?? "")")
+
+        // Half an hour later the watchdog writes to the admin, once.
+        h.clock.advance(by: 1_900)
+        try await h.tick()
+        h.clock.advance(by: 60)
+        try await h.tick()
+        let mails = try h.received()
+        let watchdog = mails.filter { $0.recipient == "admin@acme.example" }
+        #expect(watchdog.count >= 1)
+        #expect(watchdog.first?.subject?.contains("Report not sent") == true)
+        #expect(Set(watchdog.map(\.subject)).count == watchdog.count)
+        #expect(try h.store.audit(limit: 50).contains { $0.action == "report.overdue" })
+        #expect(try h.store.audit(limit: 50).contains { $0.action == "report.failed" })
+    }
+
+    @Test func customTemplatesNeedProAndAreCheckedAtUpload() async throws {
+        let h = try Harness()
+        defer { h.remove() }
+        let free = try await h.tenant("small", plan: "free")
+        let pro = try await h.tenant("big", plan: "pro")
+        let set: [String: Any] = [
+            "subject": "[{{ alert.status }}] {{ alert.host.name }}",
+            "text": "{{ alert.service.display_name }} on {{ alert.host.name }}: {{ alert.message }}\n",
+            "html": "<p>{{ alert.message }}</p>",
+        ]
+        try await h.client { api in
+            let refused = try await api.call(.put, "/api/v1/tenants/small/templates/alert/en", token: free, json: set)
+            #expect(refused.status == .forbidden)
+            #expect(refused.errorMessage?.contains("Pro") == true)
+            // Defaults are readable on every plan.
+            let defaults = try await api.call(.get, "/api/v1/tenants/small/templates/alert/en", token: free)
+            #expect(defaults.object["source"] as? String == "default")
+
+            var broken = set
+            broken["text"] = "line one\n{% for x in alert.host %}{{ x }\n"
+            let syntax = try await api.call(.put, "/api/v1/tenants/big/templates/alert/en", token: pro, json: broken)
+            #expect(syntax.status == .unprocessableContent)
+            #expect(syntax.errorField == "text")
+            let location = (syntax.object["error"] as? [String: Any])?["location"] as? [String: String]
+            #expect(location?["line"] == "2", "\(syntax.text)")
+            var undefined = set
+            undefined["subject"] = "{{ alert.hots.name }}"
+            let strict = try await api.call(.put, "/api/v1/tenants/big/templates/alert/en", token: pro, json: undefined)
+            #expect(strict.status == .unprocessableContent)
+            #expect(strict.errorField == "subject")
+            #expect(strict.errorMessage?.contains("hots") == true)
+            #expect(try await api.call(.get, "/api/v1/tenants/big/templates/alert/en", token: pro).object["source"] as? String == "default")
+
+            let saved = try await api.call(.put, "/api/v1/tenants/big/templates/alert/en", token: pro, json: set)
+            #expect(saved.status == .ok, "\(saved.text)")
+            let preview = try await api.call(.post, "/api/v1/tenants/big/templates/alert/en/preview", token: pro, json: [:] as [String: Any])
+            #expect(preview.status == .ok)
+            #expect((preview.object["subject"] as? String)?.hasPrefix("[") == true)
+
+            let alert = try await api.call(.post, "/api/v1/tenants/big/alerts", token: pro, json: [
+                "host": ["name": "web-01"], "service": ["display_name": "HTTP"], "status": "CRIT", "message": "<refused>",
+                "channel": ["recipients": [["address": "ops@big.example"]]],
+            ])
+            #expect(alert.status == .accepted)
+        }
+        try await h.deliver()
+        let mail = try h.received().first
+        #expect(mail?.subject == "[CRIT] web-01")
+        // Jinja2 drops the template's single trailing newline (keep_trailing_newline is off).
+        #expect(mail?.texts["plain"] == "HTTP on web-01: <refused>")
+        #expect(mail?.texts["html"]?.contains("&lt;refused&gt;") == true)
+        #expect(try h.store.audit(limit: 20).contains { $0.action.hasPrefix("template") && $0.tenantID == "big" })
+
+        try await h.client { api in
+            let deleted = try await api.call(.delete, "/api/v1/tenants/big/templates/alert/en", token: pro)
+            #expect(deleted.status == .noContent)
+            let again = try await api.call(.delete, "/api/v1/tenants/big/templates/alert/en", token: pro)
+            #expect(again.status == .notFound)
+        }
+    }
+
+    @Test func theDemoTenantGetsAReportMailAtOnceThroughTheFileTransport() async throws {
+        let h = try Harness(smtp: false)
+        defer { h.remove() }
+        let demo = try #require(try h.core.createDemoTenant())
+        #expect(try h.core.createDemoTenant() == nil)
+        #expect(demo.tenant.id == "demo")
+        try await h.tick()
+        let directory = h.dir.appendingPathComponent("mail")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".eml") }
+        #expect(files.count == 2)
+        let parsed = try ParsedMail.parse(files.map { try Data(contentsOf: directory.appendingPathComponent($0)) })
+        #expect(parsed.allSatisfy { $0.attachments.first?.content_type == "application/pdf" && $0.defects.isEmpty })
+        #expect(Set(parsed.map(\.recipient)) == ["ops@demo.herald.example", "cto@demo.herald.example"])
+        let log = try h.store.log(.init(tenantID: "demo"))
+        #expect(log.allSatisfy { $0.entry.status == .sent })
+        #expect(log.first?.recipients.first?.replyText?.contains("written to") == true)
+        #expect(try h.store.schedules(tenantID: "demo").count == 1)
+    }
+}
