@@ -14,13 +14,15 @@ extension HeraldCore {
                                        actor: "demo")
         let tenant = try store.tenant("demo")!
         let now = clock.now
-        // A week of history: each service has an outage or two, so the report has something to show.
+        // History from before the previous week on: each service has an outage or two in that
+        // week, so the report has something to show.
+        let week = PeriodSpec(type: "previous-week").resolve(at: now, zone: TimeZone(identifier: tenant.timeZone) ?? .gmt, locale: "de")
         let services = [("web-01", "HTTP"), ("web-01", "Disk"), ("db-01", "PostgreSQL"), ("mail-01", "SMTP")]
         for (index, (host, service)) in services.enumerated() {
-            let weekAgo = now.addingTimeInterval(-8 * 86_400)
-            var events = [AlertEvent(tenantID: "demo", host: host, service: service, status: "OK", message: "", at: weekAgo)]
+            var events = [AlertEvent(tenantID: "demo", host: host, service: service, status: "OK", message: "",
+                                     at: week.start.addingTimeInterval(-86_400))]
             for outage in 0...(index % 2) {
-                let start = weekAgo.addingTimeInterval(Double(86_400 * (1 + 2 * outage + index)) + Double(index * 3_600))
+                let start = week.start.addingTimeInterval(Double(86_400 * (1 + 2 * outage + index)) + Double(9 * 3_600 + index * 3_600))
                 events.append(AlertEvent(tenantID: "demo", host: host, service: service, status: index == 1 ? "WARN" : "CRIT",
                                          message: "\(service) check failed", at: start))
                 events.append(AlertEvent(tenantID: "demo", host: host, service: service, status: "OK", message: "",

@@ -74,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.info("listening", metadata: ["herald.http": "http://\(listenHost):\(port)"])
             }
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            logger.info("stopped: sends in flight finished, the rest stays queued for the next start")
         }
     }
 }
