@@ -16,18 +16,23 @@ public final class Deliverer: Sendable {
     let ownerPrefix: String
     let logger: Logger
     let observe: (@Sendable (MailKind, Duration) -> Void)?
+    let wakeUp: WakeSignal?
 
     /// - Parameters:
     ///   - logger: where attempts are logged (info: outcomes; debug: claims), with the outbox id,
     ///     kind and status as metadata; addresses and contents are never logged. Silent by default.
+    ///   - wakeUp: fired when a mail is put into the outbox; idle workers then look at once
+    ///     instead of at their next poll.
     ///   - observe: told each send's kind and duration (for metrics).
     ///   - makeTransport: makes one transport per worker (e.g. an ``SMTPSession``).
     public init(store: Store, configuration: DeliveryConfiguration = DeliveryConfiguration(), clock: any WallClock,
                 logger: Logger = Logger(label: "herald.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
+                wakeUp: WakeSignal? = nil,
                 observe: (@Sendable (MailKind, Duration) -> Void)? = nil,
                 makeTransport: @escaping @Sendable () throws -> any MailTransport) {
         self.logger = logger
         self.observe = observe
+        self.wakeUp = wakeUp
         self.store = store
         self.configuration = configuration
         self.clock = clock
@@ -62,7 +67,12 @@ public final class Deliverer: Sendable {
                     let wake = min(try store.nextDue() ?? .distantFuture, now.addingTimeInterval(configuration.pollInterval))
                     // Never a zero wait: should the store report something due that no claim can take,
                     // the worker idles instead of spinning.
-                    do { try await clock.sleep(until: max(wake, now.addingTimeInterval(0.01))) } catch { break loop }
+                    let deadline = max(wake, now.addingTimeInterval(0.01))
+                    if let wakeUp {
+                        await wakeUp.wait(until: deadline, clock: clock)
+                    } else {
+                        do { try await clock.sleep(until: deadline) } catch { break loop }
+                    }
                     continue
                 }
                 for (index, mail) in claimed.enumerated() {

@@ -136,6 +136,7 @@ extension HeraldCore {
                     custom: custom[locale], messageID: opensThread ? threadID : nil, inReplyTo: opensThread ? nil : threadID), now: now)
             }
         }
+        deliverySignal.fire()
         return AlertAccepted(mode: "immediate", outbox_ids: result.entries.compactMap(\.id), digest_at: nil,
                              thread: result.problem.map { Self.localized($0.messageID, tenant.locale) })
     }
@@ -193,6 +194,7 @@ extension HeraldCore {
                     idempotencyKey: "digest:\(first.channel):\(Int64(first.windowEnd.timeIntervalSince1970)):\(locale)"), now: now))
             }
             let entries = try store.flushDigest(events, mails: mails, now: now)
+            deliverySignal.fire()
             logger.info("digest enqueued", metadata: ["herald.digest.events": "\(items.count)", "herald.outbox.ids": "\(entries.compactMap(\.id))"])
         }
         return try store.nextDigestWindow()

@@ -93,6 +93,7 @@ extension HeraldCore {
             _ = try store.enqueue(NewMail(tenantID: tenant.id, kind: .alert, message: Data(encoded.bytes), messageID: encoded.messageID,
                                           subject: message.subject, mailFrom: encoded.mailFrom, recipients: encoded.recipients,
                                           idempotencyKey: "watchdog:\(run.scheduleID):\(Int64(run.slot.timeIntervalSince1970))"), now: now)
+            deliverySignal.fire()
         }
     }
 
@@ -143,6 +144,7 @@ extension HeraldCore {
             let mails = try await jobs.mails(for: request, composer: try currentComposer(), on: queue, now: clock.now)
             metrics.recordRender(report: report, duration: ContinuousClock.now - started)
             let entries = try store.completeRun(scheduleID: run.scheduleID, slot: run.slot, mails: mails, now: clock.now)
+            deliverySignal.fire()
             logger.info("report enqueued", metadata: ["herald.schedule.id": "\(run.scheduleID)", "herald.report": "\(report)",
                                                        "herald.outbox.ids": "\(entries.compactMap(\.id))"])
         } catch {

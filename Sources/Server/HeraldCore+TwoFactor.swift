@@ -56,6 +56,7 @@ extension HeraldCore {
         let challenge = TwoFactorChallenge(id: id, tenantID: tenant.id, address: key, codeHash: secrets.codeHash(code, challenge: id),
                                            createdAt: now, expiresAt: expires)
         let entry = try store.createTwoFactor(challenge, mail: mail, now: now)
+        deliverySignal.fire()
         return TwoFactorSent(id: id, expires_at: expires, outbox_id: entry.id!)
     }
 

@@ -34,9 +34,12 @@ public final class HeraldCore: Sendable {
     /// Reports render on these queues, never on the cooperative pool.
     let renderQueues: [DispatchQueue]
     /// Wakes the report workers when the scheduler or the API adds runs.
-    let runSignal = Signal()
+    let runSignal = WakeSignal()
     /// Wakes the digest worker when a new window opens.
-    let digestSignal = Signal()
+    let digestSignal = WakeSignal()
+    /// Wakes idle delivery workers when a mail is put into the outbox, so a 2FA mail does not
+    /// wait for their next poll.
+    let deliverySignal = WakeSignal()
 
     /// - Throws: ``ServiceError`` when the configured From address is not a mailbox.
     public init(configuration: ServiceConfiguration, store: Store, clock: any WallClock, secrets: SecretBox,
@@ -97,54 +100,8 @@ public final class HeraldCore: Sendable {
     public func makeDeliverer() -> Deliverer {
         let metrics = self.metrics
         return Deliverer(store: store, configuration: configuration.delivery, clock: clock, logger: logger,
+                         wakeUp: deliverySignal,
                          observe: { kind, duration in metrics.recordSend(kind: kind, duration: duration) },
                          makeTransport: { [self] in try makeTransport() })
-    }
-}
-
-/// Wakes one waiting task early; a wake with nobody waiting is kept for the next wait.
-final class Signal: @unchecked Sendable {
-    // Safe: `pending` and `waiter` are only touched under `lock`.
-    private let lock = NSLock()
-    private var pending = false
-    private var waiter: CheckedContinuation<Void, Never>?
-
-    func fire() {
-        lock.lock()
-        if let waiter {
-            self.waiter = nil
-            lock.unlock()
-            waiter.resume()
-        } else {
-            pending = true
-            lock.unlock()
-        }
-    }
-
-    /// Waits for a fire, or until `clock` reaches `deadline`.
-    func wait(until deadline: Date, clock: any WallClock) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { continuation in
-                        self.lock.lock()
-                        if self.pending || Task.isCancelled {
-                            self.pending = false
-                            self.lock.unlock()
-                            continuation.resume()
-                        } else {
-                            if let old = self.waiter { old.resume() }
-                            self.waiter = continuation
-                            self.lock.unlock()
-                        }
-                    }
-                } onCancel: {
-                    self.fire()
-                }
-            }
-            group.addTask { try? await clock.sleep(until: deadline) }
-            await group.next()
-            group.cancelAll()
-        }
     }
 }

@@ -288,6 +288,39 @@ import Testing
     }
 }
 
+extension DeliveryTests {
+    /// An idle worker waits for its next poll on the clock; a wake-up makes it take a new mail at
+    /// once. The manual clock never moves here, so only the wake-up can deliver the second mail.
+    @Test func aWakeUpDeliversANewMailBeforeTheNextPoll() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let peer = try SMTPPeer()
+        let clock = ManualWallClock(now: start)
+        let signal = WakeSignal()
+        var configuration = DeliveryConfiguration()
+        configuration.workers = 2
+        configuration.pollInterval = 3_600
+        let settings = SMTPSettings(host: "127.0.0.1", port: peer.port, tls: .none, ehloName: "client.herald.test",
+                                    connectTimeout: .seconds(5), commandTimeout: .seconds(5))
+        let deliverer = Deliverer(store: store, configuration: configuration, clock: clock, wakeUp: signal) {
+            try SMTPSession(settings: settings)
+        }
+        _ = try store.enqueue(Self.mail(to: ["first@example.com"]), now: clock.now)
+        let task = Task { try await deliverer.run() }
+        for _ in 0..<200 where peer.messages.count < 1 { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(peer.messages.count == 1)
+        // Both workers are idle now, waiting an hour of manual time.
+        try await Task.sleep(for: .milliseconds(200))
+        _ = try store.enqueue(Self.mail(to: ["second@example.com"], kind: .twoFactor), now: clock.now)
+        signal.fire()
+        for _ in 0..<200 where peer.messages.count < 2 { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(peer.messages.count == 2)
+        #expect(clock.now == start)
+        task.cancel()
+        try await task.value
+    }
+}
+
 /// Wraps a transport and calls `afterSend` with the number of messages sent so far.
 final class HookTransport: MailTransport, @unchecked Sendable {
     // @unchecked: used by one worker at a time, as every transport is.
