@@ -1,4 +1,5 @@
 import Foundation
+import Mail
 import Server
 import Store
 
@@ -27,7 +28,12 @@ extension HeraldConfiguration {
             guard (0...65535).contains(port) else { throw CLIError(status: ExitStatus.config, "service.port: \(port) is not a port") }
             c.port = port
         }
-        if let from = environment["HERALD_FROM"].flatMap({ $0.isEmpty ? nil : $0 }) ?? s.from { c.from = from }
+        if let from = environment["HERALD_FROM"].flatMap({ $0.isEmpty ? nil : $0 }) ?? s.from {
+            do { _ = try Mailbox(parsing: from, field: "service.from") } catch let error as MailError {
+                throw CLIError(status: ExitStatus.config, "service.from (or HERALD_FROM): \(error.message); write it as Name <address@example.com>")
+            }
+            c.from = from
+        }
         if let directory = s.mailDirectory { c.mailDirectory = URL(fileURLWithPath: directory) }
         if let renderers = s.renderers {
             guard (1...32).contains(renderers) else { throw CLIError(status: ExitStatus.config, "service.renderers: \(renderers) is outside 1-32") }

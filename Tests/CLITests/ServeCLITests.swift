@@ -85,4 +85,29 @@ import Testing
         again.waitUntilExit()
         #expect(again.terminationStatus == 0)
     }
+
+    @Test func aWrongServiceSettingStopsTheStartNamingIt() throws {
+        let dir = try CLITests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let environment = ["HERALD_DATABASE": dir.appendingPathComponent("herald.sqlite").path]
+        let cases: [(String, String)] = [
+            ("{\"service\": {\"renderers\": 0}}", "service.renderers"),
+            ("{\"service\": {\"port\": 70000}}", "service.port"),
+            ("{\"service\": {\"from\": \"not a mailbox\"}}", "service.from"),
+            ("{\"service\": {\"dataSources\": {\"m\": {\"url\": \"ftp://x/{tenant}\"}}}}", "service.dataSources.m.url"),
+            ("{\"service\": {\"port\": \"8080\"}}", "service.port"),
+        ]
+        for (json, field) in cases {
+            let config = dir.appendingPathComponent("herald.json")
+            try json.write(to: config, atomically: true, encoding: .utf8)
+            let run = try CLITests.herald(["serve", "--config", config.path], environment: environment)
+            #expect(run.status == 78, "\(json): \(run.stderr)")
+            #expect(run.stderr.contains(field), "\(json): \(run.stderr)")
+        }
+        let short = try CLITests.herald(["serve"], environment: environment.merging(["HERALD_ADMIN_TOKEN": "short"]) { $1 })
+        #expect(short.status == 78)
+        #expect(short.stderr.contains("HERALD_ADMIN_TOKEN") && !short.stderr.contains("short\n"))
+        // Nothing was started or written for a refused start but the (empty) database.
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("admin-token").path))
+    }
 }

@@ -25,35 +25,12 @@ public final class SMTPPeer: @unchecked Sendable {
     /// Starts the peer with smtp_peer.py's options, e.g. `["--tls", "starttls", "--auth", "u:p"]`.
     public init(_ options: [String] = []) throws {
         spool = FileManager.default.temporaryDirectory.appendingPathComponent("herald-peer-\(UUID().uuidString)")
-        var arguments = ["python3", Python.peers.appendingPathComponent("smtp_peer.py").path, "--spool", spool.path] + options
+        var arguments = ["smtp_peer.py", "--spool", spool.path] + options
         if options.contains("starttls") || options.contains("implicit") {
             let ca = try TestCA.shared()
             arguments += ["--cert", ca.serverCert, "--key", ca.serverKey]
         }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty {
-                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                throw NSError(domain: "SMTPPeer", code: 1, userInfo: [NSLocalizedDescriptionKey: "peer did not start: \(message)"])
-            }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6)) else {
-            throw NSError(domain: "SMTPPeer", code: 2, userInfo: [NSLocalizedDescriptionKey: "unexpected peer output: \(text)"])
-        }
-        self.port = port
+        (process, input, port) = try startPeer(arguments)
     }
 
     deinit { stop() }
@@ -177,5 +154,70 @@ func canConnect(_ port: Int) -> Bool {
     addr.sin_port = UInt16(port).bigEndian
     return withUnsafePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+}
+
+/// Starts `python3 Tests/Peers/SCRIPT ARGS...`, which prints `READY <port>` once it listens and
+/// exits when its standard input (the returned pipe) closes.
+func startPeer(_ arguments: [String]) throws -> (Process, Pipe, Int) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", Python.peers.appendingPathComponent(arguments[0]).path] + arguments.dropFirst()
+    let input = Pipe(), output = Pipe(), errors = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    var line = Data()
+    while !line.contains(UInt8(ascii: "\n")) {
+        let chunk = output.fileHandleForReading.availableData
+        if chunk.isEmpty {
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw NSError(domain: "peer", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(arguments[0]) did not start: \(message)"])
+        }
+        line.append(chunk)
+    }
+    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6)) else {
+        throw NSError(domain: "peer", code: 2, userInfo: [NSLocalizedDescriptionKey: "unexpected output of \(arguments[0]): \(text)"])
+    }
+    return (process, input, port)
+}
+
+/// An HTTP JSON data source (Tests/Peers/json_source.py) on 127.0.0.1: answers every GET with
+/// `body`, and records each request's path and Authorization header.
+public final class JSONSourcePeer: @unchecked Sendable {
+    // @unchecked: the process handles are set in init and only read afterwards.
+    public let port: Int
+    private let dir: URL
+    private let process: Process
+    private let input: Pipe
+
+    public struct Request: Decodable, Sendable {
+        public let path: String
+        public let authorization: String?
+    }
+
+    public init(body: Data, status: Int = 200) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-source-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try body.write(to: dir.appendingPathComponent("body.json"))
+        (process, input, port) = try startPeer(["json_source.py", dir.appendingPathComponent("body.json").path,
+                                                dir.appendingPathComponent("requests.log").path, "--status", "\(status)"])
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// The requests received so far.
+    public var requests: [Request] {
+        let text = (try? String(contentsOf: dir.appendingPathComponent("requests.log"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Request.self, from: Data($0.utf8)) }
     }
 }

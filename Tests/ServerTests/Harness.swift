@@ -25,7 +25,7 @@ final class Harness: @unchecked Sendable {
     /// - Parameters:
     ///   - smtp: start an aiosmtpd peer and deliver to it; otherwise mails go to the file transport.
     ///   - reuse: open this harness's database and clock again (a restart).
-    init(smtp: Bool = true, peerOptions: [String] = [], reuse: Harness? = nil,
+    init(smtp: Bool = true, peerOptions: [String] = [], reuse: Harness? = nil, environment: [String: String] = [:],
          configure: (inout ServiceConfiguration) -> Void = { _ in }) throws {
         dir = reuse?.dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("herald-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -43,7 +43,7 @@ final class Harness: @unchecked Sendable {
         }
         configure(&configuration)
         core = try HeraldCore(configuration: configuration, store: store, clock: clock,
-                              secrets: try SecretBox(keyData: Data(repeating: 7, count: 32)), environment: [:])
+                              secrets: try SecretBox(keyData: Data(repeating: 7, count: 32)), environment: environment)
         app = Application(router: buildRouter(core: core))
     }
 

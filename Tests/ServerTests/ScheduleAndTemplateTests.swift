@@ -88,6 +88,52 @@ import Testing
         #expect(try h.store.audit(limit: 50).contains { $0.action == "report.failed" })
     }
 
+    /// The metrics report from an HTTP JSON source (the monitoring product's API): URL filled in,
+    /// Authorization header from the environment, the PDF in the mail; a failing source fails the
+    /// run with the source's answer.
+    @Test func aReportFromAnHTTPDataSource() async throws {
+        let sample = try Data(contentsOf: packageRoot.appendingPathComponent("ReportTemplates/metrics/sample-data.json"))
+        let source = try JSONSourcePeer(body: sample)
+        let broken = try JSONSourcePeer(body: Data("{}".utf8), status: 503)
+        let h = try Harness(environment: ["MONITORING_AUTH": "Bearer source-secret"]) { c in
+            c.dataSources = [
+                "monitoring": HTTPDataSource(url: "http://127.0.0.1:\(source.port)/data/{tenant}/{report}?start={start}&end={end}",
+                                             authorizationEnv: "MONITORING_AUTH", timeoutSeconds: 10),
+                "broken": HTTPDataSource(url: "http://127.0.0.1:\(broken.port)/x", timeoutSeconds: 10),
+            ]
+        }
+        defer { h.remove() }
+        let token = try await h.tenant("acme", locale: "de")
+        let (good, bad) = try await h.client { api in
+            let good = try await api.call(.post, "/api/v1/tenants/acme/reports/metrics/send", token: token, json: [
+                "recipients": [["address": "ops@acme.example"]], "parameters": ["source": "monitoring"],
+                "period": ["type": "previous-day"],
+            ])
+            let bad = try await api.call(.post, "/api/v1/tenants/acme/reports/metrics/send", token: token, json: [
+                "recipients": [["address": "ops@acme.example"]], "parameters": ["source": "broken"],
+            ])
+            let none = try await api.call(.post, "/api/v1/tenants/acme/reports/metrics/send", token: token, json: [
+                "recipients": [["address": "ops@acme.example"]],
+            ])
+            #expect(none.status == .unprocessableContent)
+            #expect(none.errorField == "parameters.source")
+            return (try #require(good.object["id"] as? String, "\(good.text)"), try #require(bad.object["id"] as? String, "\(bad.text)"))
+        }
+        try await h.tick()
+        #expect(source.requests.count == 1)
+        #expect(source.requests.first?.path == "/data/acme/metrics?start=2026-11-21T23:00:00Z&end=2026-11-22T23:00:00Z")
+        #expect(source.requests.first?.authorization == "Bearer source-secret")
+        let mails = try h.received()
+        #expect(mails.count == 1)
+        #expect(mails.first?.attachments.first?.content_type == "application/pdf")
+        #expect(try h.store.run(scheduleID: good, tenantID: "acme")?.status == .enqueued)
+        let failed = try h.store.run(scheduleID: bad, tenantID: "acme")
+        #expect(failed?.status == .failed)
+        #expect(failed?.detail?.contains("HTTP 503") == true, "\(failed?.detail ?? "")")
+        let detail = failed?.detail ?? ""
+        #expect(detail.contains("source-secret") == false)
+    }
+
     @Test func customTemplatesNeedProAndAreCheckedAtUpload() async throws {
         let h = try Harness()
         defer { h.remove() }
