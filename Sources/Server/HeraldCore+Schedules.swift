@@ -80,7 +80,9 @@ extension HeraldCore {
             let de = tenant.locale == "de"
             let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
             let when = Formats.dateTime(run.slot, zone: zone, locale: tenant.locale)
-            let reason = run.detail ?? (de ? "noch nicht erstellt" : "not rendered yet")
+            let reason = run.status == .enqueued
+                ? (de ? "der Mailserver hat die Mail noch nicht angenommen" : "the mail server has not accepted the mail yet")
+                : run.detail ?? (de ? "noch nicht erstellt" : "not rendered yet")
             var message = MailMessage(from: try currentComposer().from)
             message.to = [try Mailbox(parsing: admin, field: "adminEmail")]
             message.subject = de ? "Bericht nicht versandt: Zeitplan \(run.scheduleID), fällig \(when)"

@@ -188,12 +188,21 @@ extension Store {
         }
     }
 
-    /// Runs not sent (pending or failed) whose slot is older than `before` and that the watchdog has
-    /// not reported yet: each is marked and audited, so it is reported once.
+    /// Runs not sent whose slot is older than `before` and that the watchdog has not reported yet:
+    /// pending or failed ones, and enqueued ones (slot within a day before `before`) with a mail
+    /// the server has not taken (queued, retrying, failed, expired, partially sent). Each is marked
+    /// and audited, so it is reported once.
     public func overdueRuns(before: Date, now: Date) throws -> [ReportRun] {
         try write { db in
-            let runs = try ReportRun.filter(["pending", "failed"].contains(Column("status")) && Column("slot") < before.stored
-                                            && Column("overdueAt") == nil).fetchAll(db)
+            // outboxIDs is "1,2,3": as a JSON array each id is found through the outbox's primary key.
+            let runs = try ReportRun.fetchAll(db, sql: """
+                SELECT * FROM reportRun r
+                WHERE r.overdueAt IS NULL AND r.slot < ?
+                  AND (r.status IN ('pending', 'failed')
+                       OR (r.status = 'enqueued' AND r.slot >= ? AND EXISTS (
+                           SELECT 1 FROM json_each('[' || r.outboxIDs || ']') j JOIN outbox o ON o.id = j.value
+                           WHERE o.status NOT IN ('sent', 'suppressed'))))
+                """, arguments: [before.stored, before.addingTimeInterval(-86_400).stored])
             for run in runs {
                 try db.execute(sql: "UPDATE reportRun SET overdueAt = ?, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
                                arguments: [now.stored, now.stored, run.scheduleID, run.slot.stored])

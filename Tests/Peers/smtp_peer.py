@@ -29,7 +29,7 @@ def parse_args():
     p.add_argument("--exclude-auth", action="append", default=[], help="an AUTH mechanism not to offer")
     p.add_argument("--size", type=int, default=33554432)
     p.add_argument("--scenario", default="ok",
-                   choices=["ok", "reject-sender", "reject-rcpt", "tempfail-rcpt-once", "tempfail-data", "greet-421", "drop-data", "slow-data"])
+                   choices=["ok", "reject-sender", "reject-rcpt", "tempfail-rcpt-once", "tempfail-rcpt", "tempfail-data", "greet-421", "drop-data", "slow-data"])
     p.add_argument("--delay", type=float, default=5.0)
     return p.parse_args()
 
@@ -70,6 +70,8 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.args.scenario == "reject-rcpt" and address.lower().startswith("unknown"):
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table"
+        if self.args.scenario == "tempfail-rcpt" and address.lower().startswith("busy"):
+            return "450 4.2.1 Mailbox busy, try again later"
         if self.args.scenario == "tempfail-rcpt-once" and address.lower().startswith("busy") and address not in self.busy_once:
             self.busy_once.add(address)
             return f"450 4.2.1 <{address}>: Mailbox busy, try again later"

@@ -88,6 +88,52 @@ import Testing
         #expect(try h.store.audit(limit: 50).contains { $0.action == "report.failed" })
     }
 
+    /// A report rendered and enqueued whose mail the server keeps refusing for now is still "not
+    /// sent": the watchdog tells the admin once.
+    @Test func theWatchdogReportsAnEnqueuedReportTheServerDidNotTake() async throws {
+        let h = try Harness(peerOptions: ["--scenario", "tempfail-rcpt"]) { $0.watchdogDelay = 1_800 }
+        defer { h.remove() }
+        let token = try await h.tenant("acme", locale: "de", admin: "admin@acme.example")
+        let id = try await h.client { api in
+            let created = try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token, json: [
+                "cron": "0 7 * * *", "report": "availability", "period": ["type": "previous-day"],
+                "recipients": [["address": "busy@acme.example"]],
+            ])
+            return try #require(created.object["id"] as? String, "\(created.text)")
+        }
+        h.clock.advance(to: Harness.start.addingTimeInterval(3_600 + 10))
+        try await h.tick()
+        #expect(try h.store.runs(scheduleID: id).first?.status == .enqueued)
+        #expect(try h.store.log(.init(tenantID: "acme")).first?.entry.status == .retrying)
+        for _ in 0..<40 {
+            h.clock.advance(by: 60)
+            try await h.tick()
+        }
+        let watchdog = try h.received().filter { $0.recipient == "admin@acme.example" }
+        #expect(watchdog.count == 1)
+        #expect(watchdog.first?.subject?.hasPrefix("Bericht nicht versandt") == true)
+        #expect(watchdog.first?.texts["plain"]?.contains("nicht angenommen") == true)
+    }
+
+    /// A report too large for the server fails with a clear entry instead of a vague server error.
+    @Test func aReportTooLargeToAttachFailsClearly() async throws {
+        let h = try Harness { $0.maxMessageBytes = 20_000 }
+        defer { h.remove() }
+        let token = try await h.tenant("acme")
+        let id = try await h.client { api in
+            let accepted = try await api.call(.post, "/api/v1/tenants/acme/reports/availability/send", token: token,
+                                              json: ["recipients": [["address": "ops@acme.example"]]])
+            return try #require(accepted.object["id"] as? String, "\(accepted.text)")
+        }
+        try await h.tick()
+        let run = try h.store.run(scheduleID: id, tenantID: "acme")
+        #expect(run?.status == .failed)
+        #expect(run?.detail?.contains("base64 adds a third") == true, "\(run?.detail ?? "")")
+        #expect(run?.detail?.contains("19 KiB") == true)
+        #expect(h.peer!.messages.isEmpty)
+        #expect(try h.store.log(.init(tenantID: "acme")).isEmpty)
+    }
+
     /// The metrics report from an HTTP JSON source (the monitoring product's API): URL filled in,
     /// Authorization header from the environment, the PDF in the mail; a failing source fails the
     /// run with the source's answer.
