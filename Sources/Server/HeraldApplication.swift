@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Hummingbird
 import Logging
@@ -5,14 +6,28 @@ import ServiceLifecycle
 import Store
 
 /// A long-running loop of the service as a swift-service-lifecycle `Service`: cancelled on
-/// graceful shutdown, after which it finishes what it is doing.
+/// graceful shutdown, after which it finishes what it is doing. A loop that fails (the database
+/// busy past its timeout, a full disk) is logged and started again after a pause, so one failing
+/// part never stops the HTTP API and the other loops.
 struct LoopService: Service, CustomStringConvertible {
     let description: String
+    let clock: any WallClock
+    let logger: Logger
     let body: @Sendable () async throws -> Void
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            try await body()
+            while !Task.isCancelled {
+                do {
+                    try await body()
+                    return
+                } catch {
+                    if Task.isCancelled || error is CancellationError { return }
+                    logger.error("service loop failed; starting it again in 5 s",
+                                 metadata: ["herald.service.loop": "\(description)", "herald.error": "\(error)"])
+                    do { try await clock.sleep(until: clock.now.addingTimeInterval(5)) } catch { return }
+                }
+            }
         }
     }
 }
@@ -22,10 +37,10 @@ extension HeraldCore {
     public func backgroundServices() -> [any Service] {
         let deliverer = makeDeliverer()
         return [
-            LoopService(description: "delivery") { try await deliverer.run() },
-            LoopService(description: "scheduler") { try await self.runScheduler() },
-            LoopService(description: "reports") { await self.runReportWorkers() },
-            LoopService(description: "digests") { await self.runDigests() },
+            LoopService(description: "delivery", clock: clock, logger: logger) { try await deliverer.run() },
+            LoopService(description: "scheduler", clock: clock, logger: logger) { try await self.runScheduler() },
+            LoopService(description: "reports", clock: clock, logger: logger) { await self.runReportWorkers() },
+            LoopService(description: "digests", clock: clock, logger: logger) { await self.runDigests() },
         ]
     }
 }

@@ -43,6 +43,7 @@ public struct AlertRequest: Sendable, Codable {
         if let previous = previous_status, !Self.statuses.contains(previous) {
             throw ServiceError(.invalid, field: "previous_status", "\"\(previous)\" is not a status; use OK, WARN, CRIT or NO_DATA")
         }
+        if acknowledged_by?.isEmpty == true { acknowledged_by = nil }
         if is_recovery == true && status != "OK" {
             throw ServiceError(.invalid, field: "status", "a recovery has status OK")
         }
@@ -154,50 +155,68 @@ extension HeraldCore {
 
     // MARK: Digests
 
-    /// Mails every closed digest window; returns when the next one closes.
+    /// A window counts as closed this long after its end, so an event computed for it just before
+    /// the end but committed just after still goes into its mail.
+    static let digestGrace: TimeInterval = 5
+
+    /// Mails every closed digest window; returns when the next one closes. A window whose mail
+    /// cannot be made is logged and audited, and does not hold up the windows after it.
     @discardableResult
     public func flushDigests() throws -> Date? {
         let now = clock.now
-        for events in try store.closedDigests(now: now) {
-            let first = events[0]
-            let items = events.compactMap { try? JSONDecoder.api.decode(DigestItem.self, from: Data($0.event.utf8)) }
-            guard let tenant = try store.tenant(first.tenantID), let channel = items.first else {
+        for events in try store.closedDigests(now: now.addingTimeInterval(-Self.digestGrace)) {
+            do {
+                try flush(digest: events, now: now)
+            } catch {
+                let detail = (error as? ServiceError)?.description ?? "\(error)"
+                logger.error("digest could not be made", metadata: ["herald.digest.events": "\(events.count)", "herald.error": "\(detail)"])
                 _ = try store.flushDigest(events, mails: [], now: now)
-                continue
+                _ = try store.appendAudit(AuditEntry(at: now, actor: "system", action: "digest.failed", tenantID: events[0].tenantID,
+                                                     subject: "digest:\(events[0].channel)", detail: "\(events.count) event(s) not mailed: \(detail)"))
             }
-            let composer = try currentComposer()
-            let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
-            let custom = try jobs.customTemplates(tenant: tenant, kind: .digest)
-            let windowStart = first.windowEnd.addingTimeInterval(-TimeInterval(channel.window))
-            let byLocale = Dictionary(grouping: channel.recipients, by: { $0.locale ?? tenant.locale })
-            var mails: [NewMail] = []
-            for locale in byLocale.keys.sorted() {
-                var counts: [String: Int] = [:]
-                for item in items { counts[item.status, default: 0] += 1 }
-                var hostOrder: [String] = []
-                var byHost: [String: [DigestItem]] = [:]
-                for item in items.sorted(by: { $0.at < $1.at }) {
-                    if byHost[item.host] == nil { hostOrder.append(item.host) }
-                    byHost[item.host, default: []].append(item)
-                }
-                let hosts: [[String: Any]] = hostOrder.map { host in
-                    ["name": host, "url": byHost[host]!.compactMap(\.host_url).last ?? NSNull(),
-                     "events": byHost[host]!.map { ["at": Formats.time($0.at, zone: zone), "status": $0.status, "service": $0.service, "message": $0.message] }]
-                }
-                let context: [String: Any] = ["digest": [
-                    "window_start": Formats.time(windowStart, zone: zone), "window_end": Formats.time(first.windowEnd, zone: zone),
-                    "total": items.count, "counts": counts, "hosts": hosts,
-                ] as [String: Any]]
-                mails.append(try composer.compose(MailComposer.Envelope(
-                    tenant: tenant, kind: .digest, locale: locale, recipients: byLocale[locale]!.map(\.address), context: context,
-                    custom: custom[locale],
-                    idempotencyKey: "digest:\(first.channel):\(Int64(first.windowEnd.timeIntervalSince1970)):\(locale)"), now: now))
-            }
-            let entries = try store.flushDigest(events, mails: mails, now: now)
-            deliverySignal.fire()
-            logger.info("digest enqueued", metadata: ["herald.digest.events": "\(items.count)", "herald.outbox.ids": "\(entries.compactMap(\.id))"])
         }
-        return try store.nextDigestWindow()
+        return try store.nextDigestWindow().map { $0.addingTimeInterval(Self.digestGrace) }
+    }
+
+    /// Makes and enqueues the mail of one closed window, removing its events in the same transaction.
+    private func flush(digest events: [DigestEvent], now: Date) throws {
+        let first = events[0]
+        let items = events.compactMap { try? JSONDecoder.api.decode(DigestItem.self, from: Data($0.event.utf8)) }
+        guard let tenant = try store.tenant(first.tenantID), let channel = items.first else {
+            _ = try store.flushDigest(events, mails: [], now: now)
+            return
+        }
+        let composer = try currentComposer()
+        let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
+        let custom = try jobs.customTemplates(tenant: tenant, kind: .digest)
+        let windowStart = first.windowEnd.addingTimeInterval(-TimeInterval(channel.window))
+        let byLocale = Dictionary(grouping: channel.recipients, by: { $0.locale ?? tenant.locale })
+        var mails: [NewMail] = []
+        for locale in byLocale.keys.sorted() {
+            var counts: [String: Int] = [:]
+            for item in items { counts[item.status, default: 0] += 1 }
+            var hostOrder: [String] = []
+            var byHost: [String: [DigestItem]] = [:]
+            for item in items.sorted(by: { $0.at < $1.at }) {
+                if byHost[item.host] == nil { hostOrder.append(item.host) }
+                byHost[item.host, default: []].append(item)
+            }
+            let hosts: [[String: Any]] = hostOrder.map { host in
+                ["name": host, "url": byHost[host]!.compactMap(\.host_url).last ?? NSNull(),
+                 "events": byHost[host]!.map { ["at": Formats.time($0.at, zone: zone), "status": $0.status, "service": $0.service, "message": $0.message] }]
+            }
+            let context: [String: Any] = ["digest": [
+                "window_start": Formats.time(windowStart, zone: zone), "window_end": Formats.time(first.windowEnd, zone: zone),
+                "total": items.count, "counts": counts, "hosts": hosts,
+            ] as [String: Any]]
+            mails.append(try composer.compose(MailComposer.Envelope(
+                tenant: tenant, kind: .digest, locale: locale, recipients: byLocale[locale]!.map(\.address), context: context,
+                custom: custom[locale],
+                idempotencyKey: "digest:\(first.channel):\(Int64(first.windowEnd.timeIntervalSince1970)):\(locale)"), now: now))
+        }
+        let entries = try store.flushDigest(events, mails: mails, now: now)
+        deliverySignal.fire()
+        logger.info("digest enqueued", metadata: ["herald.digest.events": "\(items.count)", "herald.outbox.ids": "\(entries.compactMap(\.id))"])
     }
 
     /// The digest worker: flushes windows as they close.

@@ -90,7 +90,15 @@ extension HeraldCore {
         if r.password != nil && r.username == nil {
             throw ServiceError(.invalid, field: "username", "a password needs a user name")
         }
-        let sealed = try r.password.map { try secrets.seal($0) } ?? (r.username == nil ? nil : try storedSMTP()?.passwordSealed)
+        // Without a password the stored one is kept, but only for the same server and user: a
+        // changed host must never receive the password that was given for another.
+        var sealed = try r.password.map { try secrets.seal($0) }
+        if sealed == nil, let user = r.username, let stored = try storedSMTP(), stored.passwordSealed != nil {
+            guard stored.host.lowercased() == host.lowercased(), stored.port == port, stored.username == user else {
+                throw ServiceError(.invalid, field: "password", "the server or user differs from the stored settings; send the password for \(user) at \(host)")
+            }
+            sealed = stored.passwordSealed
+        }
         return StoredSMTP(host: host, port: port, tls: tls, username: r.username, passwordSealed: sealed, from: r.from,
                           replyTo: r.reply_to, preset: r.preset)
     }

@@ -71,68 +71,87 @@ extension HeraldCore {
         }
     }
 
-    /// Reports slots that were not sent in time to the tenant's admin address, once each.
+    /// Reports slots that were not sent in time to the tenant's admin address, once each. A run
+    /// whose report mail cannot be made is still marked (and audited), and the others go on.
     func watchOverdue(now: Date) throws {
-        let overdue = try store.overdueRuns(before: now.addingTimeInterval(-configuration.watchdogDelay), now: now)
-        for run in overdue {
+        for run in try store.overdueRuns(before: now.addingTimeInterval(-configuration.watchdogDelay)) {
             logger.warning("report slot overdue", metadata: ["herald.schedule.id": "\(run.scheduleID)", "herald.run.status": "\(run.status.rawValue)"])
-            guard let tenant = try store.tenant(run.tenantID), let admin = tenant.adminEmail else { continue }
-            let de = tenant.locale == "de"
-            let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
-            let when = Formats.dateTime(run.slot, zone: zone, locale: tenant.locale)
-            let reason = run.status == .enqueued
-                ? (de ? "der Mailserver hat die Mail noch nicht angenommen" : "the mail server has not accepted the mail yet")
-                : run.detail ?? (de ? "noch nicht erstellt" : "not rendered yet")
-            var message = MailMessage(from: try currentComposer().from)
-            message.to = [try Mailbox(parsing: admin, field: "adminEmail")]
-            message.subject = de ? "Bericht nicht versandt: Zeitplan \(run.scheduleID), fällig \(when)"
-                                 : "Report not sent: schedule \(run.scheduleID), due \(when)"
-            message.text = de
-                ? "Der Bericht des Zeitplans \(run.scheduleID), fällig am \(when), wurde nicht innerhalb von \(Int(configuration.watchdogDelay / 60)) Minuten versandt.\n\nStatus: \(run.status.rawValue)\nGrund: \(reason)\n\nDas Benachrichtigungsprotokoll zeigt Einzelheiten.\n"
-                : "The report of schedule \(run.scheduleID), due \(when), was not sent within \(Int(configuration.watchdogDelay / 60)) minutes.\n\nStatus: \(run.status.rawValue)\nReason: \(reason)\n\nThe notification log has the details.\n"
-            message.extraHeaders = [HeaderField(name: "Auto-Submitted", value: "auto-generated")]
-            let encoded = try MessageWriter(timeZone: zone).encode(message)
-            _ = try store.enqueue(NewMail(tenantID: tenant.id, kind: .alert, message: Data(encoded.bytes), messageID: encoded.messageID,
-                                          subject: message.subject, mailFrom: encoded.mailFrom, recipients: encoded.recipients,
-                                          idempotencyKey: "watchdog:\(run.scheduleID):\(Int64(run.slot.timeIntervalSince1970))"), now: now)
-            deliverySignal.fire()
+            var mail: NewMail?
+            do {
+                mail = try overdueMail(for: run, now: now)
+            } catch {
+                logger.error("cannot write the overdue report's mail", metadata: ["herald.schedule.id": "\(run.scheduleID)", "herald.error": "\(error)"])
+            }
+            try store.reportOverdue(run, mail: mail, now: now)
+            if mail != nil { deliverySignal.fire() }
         }
     }
 
-    /// The report workers: render pending runs, `renderers` at a time, until cancelled.
+    /// The mail that tells a tenant's admin about an overdue slot; nil without an admin address.
+    func overdueMail(for run: ReportRun, now: Date) throws -> NewMail? {
+        guard let tenant = try store.tenant(run.tenantID), let admin = tenant.adminEmail else { return nil }
+        let de = tenant.locale == "de"
+        let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
+        let when = Formats.dateTime(run.slot, zone: zone, locale: tenant.locale)
+        let reason = run.status == .enqueued
+            ? (de ? "der Mailserver hat die Mail noch nicht angenommen" : "the mail server has not accepted the mail yet")
+            : run.detail ?? (de ? "noch nicht erstellt" : "not rendered yet")
+        let minutes = Int(configuration.watchdogDelay / 60)
+        var message = MailMessage(from: try currentComposer().from)
+        message.to = [try Mailbox(parsing: admin, field: "adminEmail")]
+        message.subject = de ? "Bericht nicht versandt: Zeitplan \(run.scheduleID), fällig \(when)"
+                             : "Report not sent: schedule \(run.scheduleID), due \(when)"
+        message.text = de
+            ? "Der Bericht des Zeitplans \(run.scheduleID), fällig am \(when), wurde nicht innerhalb von \(minutes) Minuten versandt.\n\nStatus: \(run.status.rawValue)\nGrund: \(reason)\n\nDas Benachrichtigungsprotokoll zeigt Einzelheiten.\n"
+            : "The report of schedule \(run.scheduleID), due \(when), was not sent within \(minutes) minutes.\n\nStatus: \(run.status.rawValue)\nReason: \(reason)\n\nThe notification log has the details.\n"
+        message.extraHeaders = [HeaderField(name: "Auto-Submitted", value: "auto-generated")]
+        let encoded = try MessageWriter(timeZone: zone).encode(message)
+        return NewMail(tenantID: tenant.id, kind: .alert, message: Data(encoded.bytes), messageID: encoded.messageID,
+                       subject: message.subject, mailFrom: encoded.mailFrom, recipients: encoded.recipients,
+                       idempotencyKey: "watchdog:\(run.scheduleID):\(Int64(run.slot.timeIntervalSince1970))")
+    }
+
+    /// The report workers: render pending runs, one per render queue, until cancelled. A queue
+    /// that comes free takes the next run at once, and a new run wakes a free queue.
     func runReportWorkers() async {
-        var inFlight = Set<String>()
-        await withTaskGroup(of: String.self) { group in
-            var running = 0
+        enum Event { case finished(key: String, queue: Int), woken }
+        await withTaskGroup(of: Event.self) { group in
+            var free = Array(renderQueues.indices.reversed())
+            var inFlight = Set<String>()
+            var listening = false
             while !Task.isCancelled {
-                let free = renderQueues.count - running
-                var started = 0
-                if free > 0, let runs = try? store.pendingRuns(limit: free + inFlight.count) {
-                    for run in runs where started < free {
+                if !free.isEmpty, let runs = try? store.pendingRuns(limit: free.count + inFlight.count) {
+                    for run in runs where !free.isEmpty {
                         let key = "\(run.scheduleID)@\(run.slot.timeIntervalSince1970)"
                         guard inFlight.insert(key).inserted else { continue }
-                        let queue = renderQueues[(running + started) % renderQueues.count]
-                        started += 1
+                        let queue = free.removeLast()
                         group.addTask {
-                            await self.perform(run, on: queue)
-                            return key
+                            await self.perform(run, on: self.renderQueues[queue])
+                            return .finished(key: key, queue: queue)
                         }
                     }
                 }
-                running += started
-                if running == renderQueues.count || (running > 0 && started == 0) {
-                    if let done = await group.next() {
-                        inFlight.remove(done)
-                        running -= 1
+                if !free.isEmpty && !listening {
+                    // Free queues wait for a new run (or look again in 5 s, for runs added by another process).
+                    listening = true
+                    group.addTask {
+                        await self.runSignal.wait(until: self.clock.now.addingTimeInterval(5), clock: self.clock)
+                        return .woken
                     }
-                    continue
                 }
-                if started == 0 {
-                    await runSignal.wait(until: clock.now.addingTimeInterval(5), clock: clock)
+                switch await group.next() {
+                case .finished(let key, let queue)?:
+                    inFlight.remove(key)
+                    free.append(queue)
+                case .woken?:
+                    listening = false
+                case nil:
+                    return
                 }
             }
             // Cancelled: renders in progress finish; their runs stay pending if they cannot enqueue.
-            for await done in group { inFlight.remove(done) }
+            group.cancelAll()
+            for await _ in group {}
         }
     }
 

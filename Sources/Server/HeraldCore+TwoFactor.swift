@@ -39,23 +39,27 @@ extension HeraldCore {
         }
         let now = clock.now
         let key = address.description.lowercased()
-        let recent = try store.twoFactorCount(tenantID: tenant.id, address: key, since: now.addingTimeInterval(-configuration.twoFactorWindow))
-        guard recent < configuration.twoFactorLimit else {
-            throw ServiceError(.rateLimited, field: "address",
-                               "\(configuration.twoFactorLimit) codes were sent to this address in the last \(Int(configuration.twoFactorWindow / 60)) minutes; wait before asking again")
-        }
+        let since = now.addingTimeInterval(-configuration.twoFactorWindow)
+        let limited = ServiceError(.rateLimited, field: "address",
+                                   "\(configuration.twoFactorLimit) codes were sent to this address in the last \(Int(configuration.twoFactorWindow / 60)) minutes; wait before asking again")
+        // A first look spares rendering a mail that cannot go; the store decides in its transaction.
+        guard try store.twoFactorCount(tenantID: tenant.id, address: key, since: since) < configuration.twoFactorLimit else { throw limited }
         let id = UUID().uuidString.lowercased()
         let code = SecretBox.newCode()
         let expires = now.addingTimeInterval(configuration.twoFactorValidity)
         var context: [String: Any] = ["code": code, "valid_minutes": Int(configuration.twoFactorValidity / 60)]
         context["request"] = request.ip.map { ["ip": $0] as Any } ?? ["ip": NSNull()]
         let custom = try jobs.customTemplates(tenant: tenant, kind: .twoFactor)
-        let mail = try currentComposer().compose(MailComposer.Envelope(
+        var mail = try currentComposer().compose(MailComposer.Envelope(
             tenant: tenant, kind: .twoFactor, locale: locale, recipients: [address.description], context: context,
             custom: custom[locale], expiresAt: expires), now: now)
+        // The notification log shows the subject; the code stays in the mail only.
+        mail.subject = mail.subject.replacingOccurrences(of: code, with: "······")
         let challenge = TwoFactorChallenge(id: id, tenantID: tenant.id, address: key, codeHash: secrets.codeHash(code, challenge: id),
                                            createdAt: now, expiresAt: expires)
-        let entry = try store.createTwoFactor(challenge, mail: mail, now: now)
+        guard let entry = try store.createTwoFactor(challenge, mail: mail, now: now, limit: configuration.twoFactorLimit, since: since) else {
+            throw limited
+        }
         deliverySignal.fire()
         return TwoFactorSent(id: id, expires_at: expires, outbox_id: entry.id!)
     }

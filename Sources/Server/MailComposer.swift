@@ -107,9 +107,12 @@ public struct MailComposer: Sendable {
             let text = try environment.render(named: n.text, json: json)
             let hasHTML = custom.map { $0.html != nil } ?? FileManager.default.fileExists(atPath: mailDirectory.appendingPathComponent(n.html).path)
             let html = hasHTML ? try environment.render(named: n.html, json: json) : nil
-            // A subject is one line: newlines a template leaves become spaces.
-            let oneLine = subject.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }.joined(separator: " ")
+            // A subject is one line: newlines and other control characters a template or its data
+            // leaves become spaces, so every rendered subject can be written as a header.
+            let printable = String(String.UnicodeScalarView(subject.unicodeScalars.map {
+                $0.properties.generalCategory == .control ? " " : $0
+            }))
+            let oneLine = printable.split(separator: " ").joined(separator: " ")
             return RenderedMail(subject: oneLine, text: text, html: html)
         } catch let error as JinjaError {
             throw ServiceError(.invalid, field: "templates", error.description, location: [

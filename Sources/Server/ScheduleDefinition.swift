@@ -51,6 +51,14 @@ public struct ScheduleDefinition: Sendable, Codable, Equatable {
                                    "must be \"history\" or a configured data source (\(sources.isEmpty ? "none configured" : sources.joined(separator: ", ")))")
             }
         }
+        if let title = parameters?["title"] {
+            guard let text = title.string else { throw ServiceError(.invalid, field: "parameters.title", "must be a string") }
+            try Validate.line(text, field: "parameters.title", max: 200)
+        }
+        if let group = parameters?["group"] {
+            guard let text = group.string else { throw ServiceError(.invalid, field: "parameters.group", "must be a string") }
+            try Validate.line(text, field: "parameters.group", max: 200)
+        }
         if let target = parameters?["sla_target"], !(target.number.map { $0 > 0 && $0 <= 100 } ?? false) {
             throw ServiceError(.invalid, field: "parameters.sla_target", "must be a number above 0 and at most 100 (percent)")
         }

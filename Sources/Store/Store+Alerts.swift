@@ -97,9 +97,15 @@ extension Store {
         }
     }
 
-    /// Stores a challenge and enqueues its mail (highest lane), in one transaction.
-    public func createTwoFactor(_ challenge: TwoFactorChallenge, mail: NewMail, now: Date) throws -> OutboxEntry {
+    /// Stores a challenge and enqueues its mail (highest lane), in one transaction, unless the
+    /// address has `limit` challenges since `since` already: the count and the insert share the
+    /// transaction, so parallel requests cannot pass the limit together.
+    /// - Returns: the entry, or nil when the limit is reached.
+    public func createTwoFactor(_ challenge: TwoFactorChallenge, mail: NewMail, now: Date, limit: Int, since: Date) throws -> OutboxEntry? {
         try write { db in
+            let recent = try TwoFactorChallenge.filter(Column("tenantID") == challenge.tenantID && Column("address") == challenge.address
+                                                       && Column("createdAt") >= since.stored).fetchCount(db)
+            guard recent < limit else { return nil }
             let entry = try Self.insert(mail, db: db, now: now).entry
             var challenge = challenge
             challenge.outboxID = entry.id

@@ -266,6 +266,10 @@ extension Store {
                 WHERE id = ?
                 """).execute(arguments: [status, number, at, result.queueID, status == .retrying, result.retryAt?.stored ?? at,
                                  result.outboxID])
+            if kind == MailKind.twoFactor.rawValue && status != .retrying {
+                // A 2FA mail holds its code: once it is final the bytes are of no use and must not stay.
+                try db.cachedStatement(sql: "DELETE FROM outboxMessage WHERE outboxID = ?").execute(arguments: [result.outboxID])
+            }
             if status == .failed || status == .partiallySent {
                 let failed = result.recipients.filter { $0.outcome != .accepted }
                 let why = failed.first.map { "\($0.replyCode.map(String.init) ?? "")\($0.enhancedCode.map { " \($0)" } ?? "") \($0.replyText ?? $0.outcome.rawValue)" } ?? ""

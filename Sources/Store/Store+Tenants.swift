@@ -190,12 +190,11 @@ extension Store {
 
     /// Runs not sent whose slot is older than `before` and that the watchdog has not reported yet:
     /// pending or failed ones, and enqueued ones (slot within a day before `before`) with a mail
-    /// the server has not taken (queued, retrying, failed, expired, partially sent). Each is marked
-    /// and audited, so it is reported once.
-    public func overdueRuns(before: Date, now: Date) throws -> [ReportRun] {
-        try write { db in
+    /// the server has not taken (queued, retrying, failed, expired, partially sent).
+    public func overdueRuns(before: Date) throws -> [ReportRun] {
+        try read { db in
             // outboxIDs is "1,2,3": as a JSON array each id is found through the outbox's primary key.
-            let runs = try ReportRun.fetchAll(db, sql: """
+            try ReportRun.fetchAll(db, sql: """
                 SELECT * FROM reportRun r
                 WHERE r.overdueAt IS NULL AND r.slot < ?
                   AND (r.status IN ('pending', 'failed')
@@ -203,15 +202,20 @@ extension Store {
                            SELECT 1 FROM json_each('[' || r.outboxIDs || ']') j JOIN outbox o ON o.id = j.value
                            WHERE o.status NOT IN ('sent', 'suppressed'))))
                 """, arguments: [before.stored, before.addingTimeInterval(-86_400).stored])
-            for run in runs {
-                try db.execute(sql: "UPDATE reportRun SET overdueAt = ?, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
-                               arguments: [now.stored, now.stored, run.scheduleID, run.slot.stored])
-                var audit = AuditEntry(at: now, actor: "system", action: "report.overdue", tenantID: run.tenantID,
-                                       subject: "schedule:\(run.scheduleID)@\(Int64(run.slot.timeIntervalSince1970))",
-                                       detail: "the report was not sent within the watchdog's limit after it was due (\(run.status.rawValue))")
-                try audit.insert(db)
-            }
-            return runs
+        }
+    }
+
+    /// Marks an overdue run as reported, audits it and enqueues the mail that tells the tenant's
+    /// admin (if there is one to tell), in one transaction: a run is reported exactly once.
+    public func reportOverdue(_ run: ReportRun, mail: NewMail?, now: Date) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE reportRun SET overdueAt = ?, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
+                           arguments: [now.stored, now.stored, run.scheduleID, run.slot.stored])
+            var audit = AuditEntry(at: now, actor: "system", action: "report.overdue", tenantID: run.tenantID,
+                                   subject: "schedule:\(run.scheduleID)@\(Int64(run.slot.timeIntervalSince1970))",
+                                   detail: "the report was not sent within the watchdog's limit after it was due (\(run.status.rawValue))")
+            try audit.insert(db)
+            if let mail { _ = try Self.insert(mail, db: db, now: now) }
         }
     }
 }

@@ -181,7 +181,7 @@ import Testing
         #expect(closes == "2026-11-23T05:15:00Z")
         try await h.tick()
         #expect(h.peer!.messages.isEmpty)
-        h.clock.advance(to: Harness.start.addingTimeInterval(15 * 60 + 1))
+        h.clock.advance(to: Harness.start.addingTimeInterval(15 * 60 + HeraldCore.digestGrace))
         try await h.tick()
         let mails = try h.received()
         #expect(mails.count == 1)
@@ -218,7 +218,13 @@ import Testing
         let code = text.split(whereSeparator: { !$0.isNumber }).map(String.init).first { $0.count == 6 }
         #expect(code != nil, "no code in: \(text)")
         guard let code else { return }
-        #expect(try h.store.log(.init(tenantID: "acme")).first?.entry.kind == .twoFactor)
+        let entry = try #require(try h.store.log(.init(tenantID: "acme")).first)
+        #expect(entry.entry.kind == .twoFactor)
+        // Neither the log nor the outbox keeps the code once the mail is sent.
+        #expect(mails.first?.subject?.contains(code) == true)
+        #expect(!entry.entry.subject.contains(code))
+        let kept = try h.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outboxMessage WHERE outboxID = ?", arguments: [entry.entry.id]) }
+        #expect(kept == 0)
         // Only an HMAC of the code is kept with the challenge.
         let stored = try h.store.read { db in try TwoFactorChallenge.fetchOne(db, key: id) }
         #expect(stored?.codeHash != Data(code.utf8))
@@ -279,6 +285,26 @@ import Testing
         #expect(log.filter { $0.entry.status == .sent }.count == 1)
     }
 
+    /// Parallel requests for one address cannot pass the limit together.
+    @Test func theTwoFactorLimitHoldsUnderParallelRequests() async throws {
+        let h = try Harness(smtp: false)
+        defer { h.remove() }
+        let token = try await h.tenant("acme")
+        let statuses = try await h.client { api in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        Int(try await api.call(.post, "/api/v1/tenants/acme/2fa", token: token, json: ["address": "user@acme.example"]).status.code)
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+        }
+        #expect(statuses.filter { $0 == 202 }.count == 5)
+        #expect(statuses.filter { $0 == 429 }.count == 7)
+        #expect(try h.store.log(.init(tenantID: "acme", limit: 50)).count == 5)
+    }
+
     @Test func theSMTPTestReportsEveryStepAndIsAudited() async throws {
         let h = try Harness()
         defer { h.remove() }
@@ -330,6 +356,18 @@ import Testing
             #expect(again.object["password_set"] as? Bool == true)
             let audit = try await api.call(.get, "/api/v1/audit")
             #expect(!audit.text.contains(password))
+            // The stored password never goes to another server or user, neither in a save nor a test.
+            let moved = try await api.call(.put, "/api/v1/smtp", json: [
+                "host": "127.0.0.2", "port": h.peer!.port, "tls": "none", "username": "reports", "from": "Herald <reports@herald.test>",
+            ])
+            #expect(moved.status == .unprocessableContent)
+            #expect(moved.errorField == "password")
+            let probe = try await api.call(.post, "/api/v1/smtp/test", json: [
+                "to": "admin@herald.test",
+                "settings": ["host": "127.0.0.1", "port": h.peer!.port, "tls": "none", "username": "someone-else", "from": "Herald <reports@herald.test>"],
+            ])
+            #expect(probe.status == .unprocessableContent)
+            #expect(probe.errorField == "password")
         }
         let raw = try Data(contentsOf: h.dir.appendingPathComponent("herald.sqlite"))
         let wal = (try? Data(contentsOf: h.dir.appendingPathComponent("herald.sqlite-wal"))) ?? Data()

@@ -35,6 +35,8 @@ import Testing
         (with("subject", "two\nlines"), 422, "subject"),
         (with("parameters", ["sla_target": 150]), 422, "parameters.sla_target"),
         (with("parameters", ["source": "nowhere"]), 422, "parameters.source"),
+        (with("parameters", ["title": "Weekly\u{1}report"]), 422, "parameters.title"),
+        (with("parameters", ["group": 5]), 422, "parameters.group"),
         (with("enabled", "yes"), 400, "enabled"),
         (["report": "availability", "period": ["type": "previous-day"], "recipients": [["address": "a@example.com"]]], 400, "cron"),
     ]
