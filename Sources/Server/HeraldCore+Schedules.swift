@@ -56,9 +56,23 @@ extension HeraldCore {
         return plan.nextWakeUp
     }
 
-    /// The scheduler: plans at every wake-up (at most a minute apart, so changed schedules count).
+    /// Prunes the outbox, the log and the service's own records past the retention period.
+    public func prune() throws {
+        let days = configuration.delivery.retentionDays
+        let now = clock.now
+        let removed = try store.prune(olderThanDays: days, now: now) + store.pruneService(olderThanDays: days, now: now)
+        if removed > 0 { logger.info("pruned past the retention period", metadata: ["herald.pruned": "\(removed)", "herald.retention.days": "\(days)"]) }
+    }
+
+    /// The scheduler: plans at every wake-up (at most a minute apart, so changed schedules count),
+    /// and prunes at start and every hour.
     func runScheduler() async throws {
+        var pruneAt = clock.now
         while !Task.isCancelled {
+            if clock.now >= pruneAt {
+                do { try prune() } catch { logger.error("pruning failed; trying again in an hour", metadata: ["herald.error": "\(error)"]) }
+                pruneAt = clock.now.addingTimeInterval(3_600)
+            }
             let wake: Date?
             do {
                 wake = try planSchedules()
@@ -120,7 +134,7 @@ extension HeraldCore {
             var inFlight = Set<String>()
             var listening = false
             while !Task.isCancelled {
-                if !free.isEmpty, let runs = try? store.pendingRuns(limit: free.count + inFlight.count) {
+                if !free.isEmpty, let runs = try? store.pendingRuns(limit: free.count + inFlight.count, now: clock.now) {
                     for run in runs where !free.isEmpty {
                         let key = "\(run.scheduleID)@\(run.slot.timeIntervalSince1970)"
                         guard inFlight.insert(key).inserted else { continue }
@@ -155,6 +169,9 @@ extension HeraldCore {
         }
     }
 
+    /// Waits before the retries of a run that failed for a passing cause.
+    static let reportRetryDelays: [TimeInterval] = [60, 300, 900]
+
     /// Renders one run and enqueues its mails; a failure is recorded on the run.
     func perform(_ run: ReportRun, on queue: DispatchQueue) async {
         let started = ContinuousClock.now
@@ -171,7 +188,17 @@ extension HeraldCore {
         } catch {
             let detail = (error as? ServiceError)?.description ?? (error as? StoreError)?.message ?? "\(error)"
             logger.error("report failed", metadata: ["herald.schedule.id": "\(run.scheduleID)", "herald.report": "\(report)", "herald.error": "\(detail)"])
-            try? store.failRun(run, detail: detail, now: clock.now)
+            // A data source that did not answer, or a busy database, may do better soon: the run is
+            // tried again after 1, 5 and 15 minutes before it counts as failed. A template or data
+            // error would fail the same way again.
+            let passing = error is StoreError || (error as? ServiceError).map { $0.field == "parameters.source" } == true
+            if passing, run.attempts < Self.reportRetryDelays.count {
+                let retryAt = clock.now.addingTimeInterval(Self.reportRetryDelays[run.attempts])
+                try? store.retryRun(run, detail: "attempt \(run.attempts + 1) failed, next at \(Formats.iso(retryAt)): \(detail)",
+                                    retryAt: retryAt, now: clock.now)
+            } else {
+                try? store.failRun(run, detail: detail, now: clock.now)
+            }
         }
     }
 

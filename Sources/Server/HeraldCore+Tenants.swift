@@ -234,7 +234,7 @@ extension HeraldCore {
 
     /// Renders every pending run now, one after the other (for tests and `--once` use).
     public func renderPending() async throws {
-        while let run = try store.pendingRuns(limit: 1).first {
+        while let run = try store.pendingRuns(limit: 1, now: clock.now).first {
             await perform(run, on: renderQueues[0])
         }
     }

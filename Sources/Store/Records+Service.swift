@@ -80,6 +80,10 @@ public struct ReportRun: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var request: String?
     /// When the missed-run watchdog reported this slot.
     public var overdueAt: Date?
+    /// Attempts that failed for a passing cause (a data source or the database); the run is
+    /// tried again at `retryAt`.
+    public var attempts: Int = 0
+    public var retryAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
 

@@ -137,6 +137,9 @@ extension Store {
                 t.column("request", .text)
                 // When the missed-run watchdog reported this slot.
                 t.column("overdueAt", .datetime)
+                // Failed attempts so far, and when a run that failed for a passing cause is tried again.
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("retryAt", .datetime)
                 t.column("createdAt", .datetime).notNull()
                 t.column("updatedAt", .datetime).notNull()
                 t.primaryKey(["scheduleID", "slot"])

@@ -152,10 +152,11 @@ extension Store {
         }
     }
 
-    /// Runs waiting to be rendered, oldest slot first.
-    public func pendingRuns(limit: Int) throws -> [ReportRun] {
+    /// Runs waiting to be rendered at `now` (a run to be tried again waits for its time), oldest slot first.
+    public func pendingRuns(limit: Int, now: Date) throws -> [ReportRun] {
         try read { db in
-            try ReportRun.filter(Column("status") == ReportRunStatus.pending.rawValue).order(Column("slot")).limit(limit).fetchAll(db)
+            try ReportRun.filter(Column("status") == ReportRunStatus.pending.rawValue && (Column("retryAt") == nil || Column("retryAt") <= now.stored))
+                .order(Column("slot")).limit(limit).fetchAll(db)
         }
     }
 
@@ -174,6 +175,14 @@ extension Store {
             try db.execute(sql: "UPDATE reportRun SET status = 'enqueued', outboxIDs = ?, detail = NULL, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
                            arguments: [entries.map { "\($0.id!)" }.joined(separator: ","), now.stored, scheduleID, slot.stored])
             return entries
+        }
+    }
+
+    /// Keeps a run pending after a passing failure, to be tried again at `retryAt`, with the reason.
+    public func retryRun(_ run: ReportRun, detail: String, retryAt: Date, now: Date) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE reportRun SET attempts = attempts + 1, retryAt = ?, detail = ?, updatedAt = ? WHERE scheduleID = ? AND slot = ? AND status = 'pending'",
+                           arguments: [retryAt.stored, detail, now.stored, run.scheduleID, run.slot.stored])
         }
     }
 

@@ -21,7 +21,7 @@ import Testing
         let id = try #require(created.object["id"] as? String, "\(created.object)")
         first.clock.advance(to: Harness.start.addingTimeInterval(3_600 + 5))
         try first.core.planSchedules()
-        #expect(try first.store.pendingRuns(limit: 10).count == 1)
+        #expect(try first.store.pendingRuns(limit: 10, now: first.clock.now).count == 1)
 
         // "Crash": a new process opens the same database.
         let second = try Harness(reuse: first)
@@ -70,15 +70,17 @@ import Testing
         #expect(dailyRuns.first?.status == .enqueued)
         #expect(dailyRuns.dropFirst().allSatisfy { $0.status == .missed && ($0.detail ?? "").isEmpty == false })
         #expect(dailyRuns.count == 3)
+        #expect(try h.store.runs(scheduleID: metrics).first?.status == .pending)
+
+        // The source stays down: after its retries the run has failed, and half an hour after
+        // the slot the watchdog writes to the admin, once.
+        for _ in 0..<35 {
+            h.clock.advance(by: 60)
+            try await h.tick()
+        }
         let metricRuns = try h.store.runs(scheduleID: metrics)
         #expect(metricRuns.first?.status == .failed)
         #expect(metricRuns.first?.detail?.contains("report data") == true, "\(metricRuns.first?.detail ?? "")")
-
-        // Half an hour later the watchdog writes to the admin, once.
-        h.clock.advance(by: 1_900)
-        try await h.tick()
-        h.clock.advance(by: 60)
-        try await h.tick()
         let mails = try h.received()
         let watchdog = mails.filter { $0.recipient == "admin@acme.example" }
         #expect(watchdog.count >= 1)
@@ -134,6 +136,33 @@ import Testing
         #expect(try h.store.log(.init(tenantID: "acme")).isEmpty)
     }
 
+    /// Past the retention period the outbox, the log, 2FA challenges and old runs go; each
+    /// schedule keeps its latest run.
+    @Test func retentionPrunesWhatIsNoLongerNeeded() async throws {
+        let h = try Harness()
+        defer { h.remove() }
+        let token = try await h.tenant("acme")
+        let id = try await h.client { api in
+            _ = try await api.call(.post, "/api/v1/tenants/acme/2fa", token: token, json: ["address": "user@acme.example"])
+            let created = try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token, json: Self.daily)
+            return try #require(created.object["id"] as? String, "\(created.text)")
+        }
+        for day in 0..<2 {
+            h.clock.advance(to: Harness.start.addingTimeInterval(Double(day) * 86_400 + 3_600 + 10))
+            try await h.tick()
+        }
+        #expect(try h.store.runs(scheduleID: id).count == 2)
+        #expect(try h.store.log(.init(tenantID: "acme")).count == 3)
+        try h.core.prune()
+        #expect(try h.store.log(.init(tenantID: "acme")).count == 3)
+        h.clock.advance(by: 31 * 86_400)
+        try h.core.prune()
+        #expect(try h.store.log(.init(tenantID: "acme")).isEmpty)
+        #expect(try h.store.runs(scheduleID: id).count == 1)
+        #expect(try h.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM twoFactor") } == 0)
+        #expect(try h.store.schedules(tenantID: "acme").count == 1)
+    }
+
     /// The metrics report from an HTTP JSON source (the monitoring product's API): URL filled in,
     /// Authorization header from the environment, the PDF in the mail; a failing source fails the
     /// run with the source's answer.
@@ -173,6 +202,15 @@ import Testing
         #expect(mails.count == 1)
         #expect(mails.first?.attachments.first?.content_type == "application/pdf")
         #expect(try h.store.run(scheduleID: good, tenantID: "acme")?.status == .enqueued)
+        // A source that fails is tried again after 1, 5 and 15 minutes, then the run has failed.
+        let retrying = try h.store.run(scheduleID: bad, tenantID: "acme")
+        #expect(retrying?.status == .pending)
+        #expect(retrying?.detail?.hasPrefix("attempt 1 failed") == true, "\(retrying?.detail ?? "")")
+        for _ in 0..<25 {
+            h.clock.advance(by: 60)
+            try await h.tick()
+        }
+        #expect(broken.requests.count == 4)
         let failed = try h.store.run(scheduleID: bad, tenantID: "acme")
         #expect(failed?.status == .failed)
         #expect(failed?.detail?.contains("HTTP 503") == true, "\(failed?.detail ?? "")")
