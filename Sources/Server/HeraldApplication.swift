@@ -38,7 +38,7 @@ extension HeraldCore {
         let deliverer = makeDeliverer()
         return [
             LoopService(description: "delivery", clock: clock, logger: logger) { try await deliverer.run() },
-            LoopService(description: "scheduler", clock: clock, logger: logger) { try await self.runScheduler() },
+            LoopService(description: "scheduler", clock: clock, logger: logger) { await self.runScheduler() },
             LoopService(description: "reports", clock: clock, logger: logger) { await self.runReportWorkers() },
             LoopService(description: "digests", clock: clock, logger: logger) { await self.runDigests() },
         ]

@@ -221,17 +221,7 @@ extension HeraldCore {
 
     /// The digest worker: flushes windows as they close.
     func runDigests() async {
-        while !Task.isCancelled {
-            let next: Date?
-            do {
-                next = try flushDigests()
-            } catch {
-                logger.error("digest flush failed; trying again in a minute", metadata: ["herald.error": "\(error)"])
-                next = nil
-            }
-            let limit = clock.now.addingTimeInterval(60)
-            await digestSignal.wait(until: min(next ?? limit, limit), clock: clock)
-        }
+        await repeatSteps("digest flush", wakeUp: digestSignal) { try flushDigests() }
     }
 }
 

@@ -1,3 +1,4 @@
+import Clocks
 import Cron
 import Foundation
 import Logging
@@ -66,22 +67,35 @@ extension HeraldCore {
 
     /// The scheduler: plans at every wake-up (at most a minute apart, so changed schedules count),
     /// and prunes at start and every hour.
-    func runScheduler() async throws {
+    func runScheduler() async {
         var pruneAt = clock.now
-        while !Task.isCancelled {
+        await repeatSteps("scheduler step", wakeUp: nil) {
             if clock.now >= pruneAt {
-                do { try prune() } catch { logger.error("pruning failed; trying again in an hour", metadata: ["herald.error": "\(error)"]) }
                 pruneAt = clock.now.addingTimeInterval(3_600)
+                try prune()
             }
-            let wake: Date?
+            return try planSchedules()
+        }
+    }
+
+    /// Runs `step` until the task is cancelled; each run says when to run again, at most a minute
+    /// later (nil: in a minute), and `wakeUp` may bring it forward. A failing step is logged and
+    /// tried again in a minute.
+    func repeatSteps(_ name: String, wakeUp: WakeSignal?, _ step: () throws -> Date?) async {
+        while !Task.isCancelled {
+            var next: Date?
             do {
-                wake = try planSchedules()
+                next = try step()
             } catch {
-                logger.error("scheduler step failed; trying again in a minute", metadata: ["herald.error": "\(error)"])
-                wake = nil
+                logger.error("\(name) failed; trying again in a minute", metadata: ["herald.error": "\(error)"])
             }
             let limit = clock.now.addingTimeInterval(60)
-            do { try await clock.sleep(until: min(wake ?? limit, limit)) } catch { return }
+            let deadline = min(next ?? limit, limit)
+            if let wakeUp {
+                await wakeUp.wait(until: deadline, clock: clock)
+            } else {
+                do { try await clock.sleep(until: deadline) } catch { return }
+            }
         }
     }
 

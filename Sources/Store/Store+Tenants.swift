@@ -19,16 +19,6 @@ extension Store {
         }
     }
 
-    /// Replaces a tenant's record (settings and branding).
-    public func updateTenant(_ tenant: Tenant, actor: String, now: Date) throws {
-        try write { db in
-            try tenant.update(db)
-            var audit = AuditEntry(at: now, actor: actor, action: "tenant.changed", tenantID: tenant.id,
-                                   subject: "tenant:\(tenant.id)", detail: "tenant settings changed")
-            try audit.insert(db)
-        }
-    }
-
     /// A tenant, or nil.
     public func tenant(_ id: String) throws -> Tenant? {
         try read { db in try Tenant.fetchOne(db, key: id) }
@@ -42,16 +32,6 @@ extension Store {
     /// The token with this hash, or nil.
     public func token(hash: String) throws -> APIToken? {
         try read { db in try APIToken.fetchOne(db, key: hash) }
-    }
-
-    /// Adds a token (by hash) to a tenant.
-    public func addToken(_ token: APIToken, actor: String, now: Date) throws {
-        try write { db in
-            try token.insert(db)
-            var audit = AuditEntry(at: now, actor: actor, action: "token.created", tenantID: token.tenantID,
-                                   subject: "token:\(token.name)", detail: "API token \(token.name) created")
-            try audit.insert(db)
-        }
     }
 
     /// A tenant's custom templates for a kind and locale, or nil.
