@@ -5,13 +5,17 @@ extension HeraldCore {
     /// On the embedded default's first start: a demo tenant (German, Europe/Berlin, plan Pro) with
     /// a week of state history for three hosts, a daily availability report at 07:00, and one
     /// ad-hoc run of it right away, so a fresh machine shows a real report mail at once.
+    /// - Parameter keep: told the tenant's token before the tenant exists, so that it is kept
+    ///   (written to a file) before anything can find the tenant.
     /// - Returns: the tenant and its token, or nil when the demo tenant exists already.
-    public func createDemoTenant() throws -> TenantCreated? {
+    public func createDemoTenant(keep: (String) throws -> Void = { _ in }) throws -> TenantCreated? {
         guard try store.tenant("demo") == nil else { return nil }
+        let token = SecretBox.newToken()
+        try keep(token)
         let created = try createTenant(TenantRequest(id: "demo", name: "Demo GmbH", locale: "de", timezone: "Europe/Berlin", plan: "pro",
                                                      admin_email: "admin@demo.herald.example",
                                                      branding: .init(color: "#0a7ea4", footer: "Demo GmbH · Betrieb", from_name: "Demo Berichte")),
-                                       actor: "demo")
+                                       actor: "demo", token: token)
         let tenant = try store.tenant("demo")!
         let now = clock.now
         // History from before the previous week on: each service has an outage or two in that

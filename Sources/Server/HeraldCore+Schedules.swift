@@ -20,7 +20,9 @@ extension HeraldCore {
                   let zone = try? CronZone(identifier: definition.timezone ?? "UTC") else { continue }
             schedules.append(CronSchedule(id: record.id, tenantID: record.tenantID, expression: expression, zone: zone,
                                           activeSince: record.activeSince))
-            if let through = record.handledThrough { handled[record.id] = through }
+            // A slot handled before the schedule last changed (a plan that raced the change) never
+            // brings back the old expression's slots: the change's instant is the floor.
+            if let through = record.handledThrough { handled[record.id] = max(through, record.activeSince) }
         }
         return (schedules, handled)
     }

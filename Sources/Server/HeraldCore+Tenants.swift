@@ -60,9 +60,9 @@ public struct TenantCreated: Sendable, Codable {
 }
 
 extension HeraldCore {
-    /// Creates a tenant and its first API token.
+    /// Creates a tenant and its first API token (`token`, or a new random one).
     /// - Throws: ``ServiceError`` `.invalid` naming the field, `.conflict` when the id is taken.
-    public func createTenant(_ r: TenantRequest, actor: String) throws -> TenantCreated {
+    public func createTenant(_ r: TenantRequest, actor: String, token: String = SecretBox.newToken()) throws -> TenantCreated {
         let name = r.name.trimmingCharacters(in: .whitespaces)
         try Validate.line(name, field: "name", max: 200)
         let id = r.id ?? String(name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" }.prefix(40))
@@ -107,7 +107,6 @@ extension HeraldCore {
         let now = clock.now
         let tenant = Tenant(id: id, name: name, locale: locale, timeZone: zone, plan: plan, createdAt: now,
                             brandColor: b?.color, footer: b?.footer, fromName: b?.from_name, adminEmail: r.admin_email, logo: logo)
-        let token = SecretBox.newToken()
         do {
             try store.createTenant(tenant, token: APIToken(hash: SecretBox.tokenHash(token), tenantID: id, name: "first", createdAt: now),
                                    actor: actor, now: now)

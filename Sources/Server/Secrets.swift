@@ -35,11 +35,8 @@ public struct SecretBox: Sendable {
             }
             return try SecretBox(keyData: data)
         }
-        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let data = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
-        let created = FileManager.default.createFile(atPath: file, contents: data, attributes: [.posixPermissions: 0o600])
-        guard created else {
+        guard SecretFile.write(data, to: file) else {
             throw ServiceError(.configuration, field: "secretKeyFile", "cannot create \(file); check the directory's permissions or set HERALD_SECRET_KEY")
         }
         return try SecretBox(keyData: data)
@@ -92,3 +89,29 @@ public struct SecretBox: Sendable {
         return String(format: "%06d", UInt32.random(in: 0..<1_000_000, using: &generator))
     }
 }
+
+/// Files only their owner may read: the secret key and the token files.
+public enum SecretFile {
+    /// Writes `data` to `path` created with mode 0600 from the start (no moment in which the
+    /// file is readable by others), replacing what was there; makes the directory when missing.
+    /// - Returns: false when the file cannot be written.
+    public static func write(_ data: Data, to path: String) -> Bool {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        // An existing file keeps its mode through O_TRUNC: make it 0600 as well.
+        guard fchmod(fd, 0o600) == 0 else { return false }
+        return data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return false }
+                offset += written
+            }
+            return true
+        }
+    }
+}
+

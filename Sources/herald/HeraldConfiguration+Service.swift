@@ -77,6 +77,10 @@ extension HeraldConfiguration {
         }
         let path = service.adminTokenFile ?? "\(dataDirectory)/admin-token"
         if let data = FileManager.default.contents(atPath: path) {
+            let mode = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?.intValue ?? 0
+            guard mode & 0o077 == 0 else {
+                throw CLIError(status: ExitStatus.config, "\(path) is readable by others (mode \(String(mode, radix: 8))); run `chmod 600 \(path)`")
+            }
             let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard token.count >= 16 else {
                 throw CLIError(status: ExitStatus.config, "\(path): the admin token must be at least 16 characters")
@@ -91,9 +95,7 @@ extension HeraldConfiguration {
     /// Writes `text` to a file only its owner can read (under the data directory unless `path` is given).
     func writeSecretFile(_ name: String, _ text: String, path: String? = nil) throws {
         let target = path ?? "\(dataDirectory)/\(name)"
-        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path,
-                                                withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: target, contents: Data((text + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard SecretFile.write(Data((text + "\n").utf8), to: target) else {
             throw CLIError(status: ExitStatus.config, "cannot write \(target); check the directory's permissions")
         }
     }

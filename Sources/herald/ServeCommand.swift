@@ -55,10 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
             do {
                 core = try HeraldCore(configuration: service, store: store, clock: SystemWallClock(), secrets: secrets,
                                       environment: environment, logger: logger)
-                if service.demo, let demo = try core.createDemoTenant() {
+                if service.demo, let demo = try core.createDemoTenant(keep: { try file.writeSecretFile("demo-token", $0) }) {
                     logger.info("demo tenant created", metadata: ["herald.tenant": "\(demo.tenant.id)",
                                                                   "herald.token.file": "\(file.dataDirectory)/demo-token"])
-                    try file.writeSecretFile("demo-token", demo.token)
                 }
             } catch let error as ServiceError {
                 throw CLIError(status: ExitStatus.config, error.description)

@@ -109,5 +109,14 @@ import Testing
         #expect(short.stderr.contains("HERALD_ADMIN_TOKEN") && !short.stderr.contains("short\n"))
         // Nothing was started or written for a refused start but the (empty) database.
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("admin-token").path))
+        // A token file others can read is refused, naming the remedy.
+        let file = dir.appendingPathComponent("admin-token")
+        try "an-admin-token-of-enough-length\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        let plain = dir.appendingPathComponent("plain.json")
+        try "{}".write(to: plain, atomically: true, encoding: .utf8)
+        let open = try CLITests.herald(["serve", "--config", plain.path], environment: environment)
+        #expect(open.status == 78)
+        #expect(open.stderr.contains("chmod 600"), "\(open.stderr)")
     }
 }
