@@ -118,6 +118,14 @@ extension HeraldCore {
         }
 
         let byLocale = Dictionary(grouping: request.channel.recipients, by: { $0.locale ?? tenant.locale })
+        // An event that names its instant is the same event when posted again (a client retrying
+        // after a lost answer): its mails are found by this key instead of sent twice.
+        let retryKey: String? = request.at.map { at in
+            Self.hex(SHA256.hash(data: Data(["\(at.timeIntervalSince1970)", request.host.name, request.service.display_name, request.status,
+                                             kind.rawValue, request.acknowledged_by ?? "",
+                                             request.channel.recipients.map { "\($0.address)/\($0.locale ?? "")" }.joined(separator: ",")]
+                                                .joined(separator: "\u{0}").utf8)))
+        }
         let result = try store.recordAlert(event, record: !isAck, isProblem: !isRecovery && !isAck, isRecovery: isRecovery,
                                            problemMessageID: composer.messageID("problem.\(problemKey)"), now: now) { problem in
             try byLocale.keys.sorted().map { locale in
@@ -134,7 +142,8 @@ extension HeraldCore {
                 ] as [String: Any]]
                 return try composer.compose(MailComposer.Envelope(
                     tenant: tenant, kind: kind, locale: locale, recipients: byLocale[locale]!.map(\.address), context: context,
-                    custom: custom[locale], messageID: opensThread ? threadID : nil, inReplyTo: opensThread ? nil : threadID), now: now)
+                    custom: custom[locale], messageID: opensThread ? threadID : nil, inReplyTo: opensThread ? nil : threadID,
+                    idempotencyKey: retryKey.map { "alert:\($0):\(locale)" }), now: now)
             }
         }
         deliverySignal.fire()

@@ -17,7 +17,8 @@ extension Store {
                             compose: (AlertProblem?) throws -> [NewMail]) throws -> (entries: [OutboxEntry], problem: AlertProblem?) {
         try write { db in
             var event = event
-            if record { try event.insert(db) }
+            // A repeated state change (same host, service, instant and status) is recorded once.
+            if record { try event.insert(db, onConflict: .ignore) }
             let key: [String: any DatabaseValueConvertible] = ["tenantID": event.tenantID, "host": event.host, "service": event.service]
             var problem = try AlertProblem.fetchOne(db, key: key)
             if isProblem && problem == nil {
@@ -55,7 +56,7 @@ extension Store {
     public func addDigestEvent(_ event: DigestEvent) throws {
         try write { db in
             var event = event
-            try event.insert(db)
+            try event.insert(db, onConflict: .ignore)
         }
     }
 

@@ -166,6 +166,8 @@ extension Store {
                 t.column("at", .datetime).notNull()
             }
             try db.create(index: "alertEvent_tenant", on: "alertEvent", columns: ["tenantID", "at"])
+            // The same state change posted again (a client retrying) is the same event.
+            try db.create(index: "alertEvent_unique", on: "alertEvent", columns: ["tenantID", "host", "service", "at", "status"], unique: true)
             // The open problem per host and service: its mail's Message-ID threads recoveries under it.
             try db.create(table: "alertProblem") { t in
                 t.column("tenantID", .text).notNull()
@@ -184,6 +186,7 @@ extension Store {
                 t.column("windowEnd", .datetime).notNull()
                 t.column("event", .text).notNull()
             }
+            try db.create(index: "digestEvent_unique", on: "digestEvent", columns: ["tenantID", "channel", "windowEnd", "event"], unique: true)
             try db.create(index: "digestEvent_window", on: "digestEvent", columns: ["windowEnd"])
             try db.create(table: "twoFactor") { t in
                 t.primaryKey("id", .text)

@@ -159,6 +159,29 @@ import Testing
         #expect(again.object["thread"] as? String != problem.object["thread"] as? String)
     }
 
+    /// A client that posts the same event again (its first answer lost) gets the same mail back,
+    /// not a second one, and the history counts the change once.
+    @Test func aRepeatedAlertIsOneMailAndOneStateChange() async throws {
+        let h = try Harness()
+        defer { h.remove() }
+        let token = try await h.tenant("acme")
+        let event: [String: Any] = [
+            "host": ["name": "db-01"], "service": ["display_name": "PostgreSQL"], "status": "CRIT", "at": "2026-11-23T04:59:00Z",
+            "message": "too many connections", "channel": ["recipients": [["address": "oncall@acme.example"]]],
+        ]
+        let (first, second) = try await h.client { api in
+            (try await api.call(.post, "/api/v1/tenants/acme/alerts", token: token, json: event),
+             try await api.call(.post, "/api/v1/tenants/acme/alerts", token: token, json: event))
+        }
+        #expect(first.status == .accepted && second.status == .accepted)
+        #expect((first.object["outbox_ids"] as? [Int]) == (second.object["outbox_ids"] as? [Int]))
+        #expect(first.object["thread"] as? String == second.object["thread"] as? String)
+        try await h.deliver()
+        #expect(h.peer!.messages.count == 1)
+        let history = try h.store.alertHistory(tenantID: "acme", start: Harness.start.addingTimeInterval(-3_600), end: Harness.start)
+        #expect(history.count == 1)
+    }
+
     @Test func aDigestGathersAWindowsEventsIntoOneMailGroupedByHost() async throws {
         let h = try Harness()
         defer { h.remove() }
