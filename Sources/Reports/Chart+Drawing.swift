@@ -165,7 +165,7 @@ private func drawBars(_ c: BarChart, _ cr: OpaquePointer, _ fonts: FontContext, 
         dash(cr, [3, 2])
         cairo_move_to(cr, bx(target), top); cairo_line_to(cr, bx(target), top + Double(c.bars.count) * 16); cairo_stroke(cr)
         dash(cr, [])
-        text(cr, fonts, "target \(String(format: "%.2f", target))\(c.unit == "%" ? " %" : "")", bx(target) - 50,
+        text(cr, fonts, "\(c.targetLabel) \(String(format: "%.2f", target))\(c.unit == "%" ? " %" : "")", bx(target) - 50,
              top + Double(c.bars.count) * 16 + 2, width: 100, alignment: .center)
     }
 }

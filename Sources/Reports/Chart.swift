@@ -38,6 +38,8 @@ public struct BarChart: Sendable, Equatable {
     public var title: String
     public var unit: String
     public var target: Double?
+    /// The word before the target's value under its line, in the report's language. Default "target".
+    public var targetLabel: String = "target"
     /// The value axis starts here (e.g. 95 for SLA percentages); 0 by default.
     public var minimum: Double?
     public var bars: [Bar]

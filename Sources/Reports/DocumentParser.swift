@@ -125,7 +125,9 @@ public enum DocumentParser {
                 }
                 return BarChart.Bar(label: label, value: v, status: try status(b))
             }
-            return .bars(BarChart(title: title, unit: unit, target: try number(e, "target"), minimum: try number(e, "min"), bars: bars))
+            var chart = BarChart(title: title, unit: unit, target: try number(e, "target"), minimum: try number(e, "min"), bars: bars)
+            if let label = e.attributes["target-label"] { chart.targetLabel = String(label.prefix(40)) }
+            return .bars(chart)
         case "timeline":
             let rows = try e.children.map { r -> TimelineChart.Row in
                 guard r.name == "row" else { throw unexpected(r, in: e, expected: "<row>") }
