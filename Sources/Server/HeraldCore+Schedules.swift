@@ -197,7 +197,8 @@ extension HeraldCore {
             report = request.report
             let mails = try await jobs.mails(for: request, composer: try currentComposer(), on: queue, now: clock.now)
             metrics.recordRender(report: report, duration: ContinuousClock.now - started)
-            let entries = try store.completeRun(scheduleID: run.scheduleID, slot: run.slot, mails: mails, now: clock.now)
+            let now = clock.now
+            let entries = try await offload { [store] in try store.completeRun(scheduleID: run.scheduleID, slot: run.slot, mails: mails, now: now) }
             deliverySignal.fire()
             logger.info("report enqueued", metadata: ["herald.schedule.id": "\(run.scheduleID)", "herald.report": "\(report)",
                                                        "herald.outbox.ids": "\(entries.compactMap(\.id))"])

@@ -33,6 +33,8 @@ public final class HeraldCore: Sendable {
     let environment: [String: String]
     /// Reports render on these queues, never on the cooperative pool.
     let renderQueues: [DispatchQueue]
+    /// Where request handlers run the work that blocks (database, template renders).
+    let blockingQueue = DispatchQueue(label: "herald.blocking", attributes: .concurrent)
     /// Wakes the report workers when the scheduler or the API adds runs.
     let runSignal = WakeSignal()
     /// Wakes the digest worker when a new window opens.
@@ -103,5 +105,22 @@ public final class HeraldCore: Sendable {
                          wakeUp: deliverySignal,
                          observe: { kind, duration in metrics.recordSend(kind: kind, duration: duration) },
                          makeTransport: { [self] in try makeTransport() })
+    }
+}
+
+extension HeraldCore {
+    /// Runs `body` on the blocking queue and returns its result: for work that waits on the
+    /// database or renders templates, which must not hold a thread of the cooperative pool.
+    func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await blockingQueue.run(body)
+    }
+}
+
+extension DispatchQueue {
+    /// Runs `body` on this queue and returns its result to the waiting task.
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            self.async { continuation.resume(with: Result { try body() }) }
+        }
     }
 }

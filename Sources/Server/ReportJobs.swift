@@ -150,13 +150,18 @@ public struct ReportJobs: Sendable {
         object["locale"] = locale
         object["tz"] = zone.identifier
         let template = reportsDirectory.appendingPathComponent("\(report)/report.xml.j2")
-        var configuration = Configuration()
-        configuration.autoescape = .byExtension
-        configuration.undefined = .strict
+        var settings = Configuration()
+        settings.autoescape = .byExtension
+        settings.undefined = .strict
+        let configuration = settings
+        let json = try JSONSerialization.data(withJSONObject: object)
+        let base = reportsDirectory.appendingPathComponent(report)
         do {
-            let xml = try Environment.loadTemplateFile(template, configuration: configuration)
-                .render(json: try JSONSerialization.data(withJSONObject: object))
-            let document = try DocumentParser.parse(Data(xml.utf8), baseDirectory: reportsDirectory.appendingPathComponent(report))
+            // The template render and the layout's parse are CPU work too: on the render queue, like the drawing.
+            let document = try await queue.run {
+                let xml = try Environment.loadTemplateFile(template, configuration: configuration).render(json: json)
+                return try DocumentParser.parse(Data(xml.utf8), baseDirectory: base)
+            }
             return try await PDFRenderer(fontsDirectory: fontsDirectory.path).render(document, on: queue)
         } catch let error as JinjaError {
             throw ServiceError(.failed, field: "data", "the \(report) report's data does not fit its template: \(error.description)")

@@ -87,7 +87,7 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         if let admin = core.configuration.adminTokenHash, SecretBox.equal(Data(hash.utf8), Data(admin.utf8)) {
             context.principal = .admin
-        } else if let found = try core.store.token(hash: hash) {
+        } else if let found = try await core.offload({ try core.store.token(hash: hash) }) {
             context.principal = .tenant(found.tenantID)
         } else {
             throw ServiceError(.unauthorized, field: "Authorization", "the token is not known; check it, or ask the admin for a new one")
@@ -102,56 +102,5 @@ enum JSONResponse {
         let data = (try? JSONEncoder.api.encode(value)) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-extension Request {
-    /// Reads and decodes the JSON body; errors name the field and the expected type.
-    /// - Throws: ``ServiceError`` `.badRequest` (400) or `.tooLarge` (413).
-    mutating func json<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: limit)
-        } catch {
-            throw ServiceError(.tooLarge, field: "body", "is larger than \(limit / 1024) KiB")
-        }
-        let data = Data(buffer: buffer)
-        guard !data.isEmpty else { throw ServiceError(.badRequest, field: "body", "is empty; send a JSON object") }
-        do {
-            return try JSONDecoder.api.decode(T.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw ServiceError(.badRequest, field: Self.path(context.codingPath + [key]), "is required")
-        } catch let DecodingError.typeMismatch(expected, context) {
-            throw ServiceError(.badRequest, field: Self.path(context.codingPath), "must be \(Self.describe(expected))")
-        } catch let DecodingError.valueNotFound(expected, context) {
-            throw ServiceError(.badRequest, field: Self.path(context.codingPath), "must be \(Self.describe(expected)), not null")
-        } catch let DecodingError.dataCorrupted(context) {
-            if context.codingPath.isEmpty {
-                throw ServiceError(.badRequest, field: "body", "is not valid JSON")
-            }
-            throw ServiceError(.badRequest, field: Self.path(context.codingPath), context.debugDescription)
-        } catch {
-            throw ServiceError(.badRequest, field: "body", "cannot be read as JSON")
-        }
-    }
-
-    static func path(_ keys: [any CodingKey]) -> String {
-        var text = ""
-        for key in keys {
-            if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
-        }
-        return text.isEmpty ? "body" : text
-    }
-
-    static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "an integer"
-        case is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        case is [Any].Type: "an array"
-        default:
-            "\(type)".hasPrefix("Array") ? "an array" : "\(type)".hasPrefix("Dictionary") ? "an object" : "an object"
-        }
     }
 }

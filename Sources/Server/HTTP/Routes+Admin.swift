@@ -13,17 +13,16 @@ struct SMTPRoutes {
     }
 
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.get("smtp") { _, context -> Response in
+        group.blocking(.get, "smtp", core: core) { _, context, _ -> Response in
             try context.requireAdmin()
             return JSONResponse.make(try core.smtpView())
         }
-        group.put("smtp") { request, context -> Response in
+        group.blocking(.put, "smtp", core: core, limit: 64 * 1024) { request, context, input -> Response in
             try context.requireAdmin()
-            var request = request
-            let body = try await request.json(SMTPSettingsRequest.self, limit: 64 * 1024)
+            let body = try input.json(SMTPSettingsRequest.self)
             return JSONResponse.make(try core.saveSMTP(body, actor: "admin"))
         }
-        group.get("smtp/presets") { _, context -> Response in
+        group.blocking(.get, "smtp/presets", core: core) { _, context, _ -> Response in
             try context.requireAdmin()
             struct List: Encodable { var presets: [SMTPPreset] }
             do {
@@ -35,7 +34,7 @@ struct SMTPRoutes {
         group.post("smtp/test") { request, context -> Response in
             try context.requireAdmin()
             var request = request
-            let body = try await request.json(TestBody.self, limit: 64 * 1024)
+            let body = try await RequestBody.read(&request, limit: 64 * 1024).json(TestBody.self)
             return JSONResponse.make(try await core.testSMTP(to: body.to, locale: body.locale, settings: body.settings, actor: "admin"))
         }
     }
@@ -119,7 +118,7 @@ struct LogRoutes {
     }
 
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.get("tenants/:tenant/notification-log") { request, context -> Response in
+        group.blocking(.get, "tenants/:tenant/notification-log", core: core) { request, context, _ -> Response in
             let tenant = try context.tenant(core)
             let q = Query(request: request)
             let limit = try q.int("limit", in: 1...500) ?? 50
@@ -131,7 +130,7 @@ struct LogRoutes {
             let entries = try core.store.log(query)
             return JSONResponse.make(Page(entries: entries.map(LogView.init), next_before: entries.count == limit ? entries.last?.entry.id : nil))
         }
-        group.get("audit") { request, context -> Response in
+        group.blocking(.get, "audit", core: core) { request, context, _ -> Response in
             try context.requireAdmin()
             let q = Query(request: request)
             let limit = try q.int("limit", in: 1...500) ?? 100
@@ -140,7 +139,7 @@ struct LogRoutes {
                 AuditView(id: $0.id!, at: $0.at, actor: $0.actor, action: $0.action, tenant: $0.tenantID, subject: $0.subject, detail: $0.detail)
             }, next_before: entries.count == limit ? entries.last?.id : nil))
         }
-        group.get("tenants/:tenant/suppressions") { _, context -> Response in
+        group.blocking(.get, "tenants/:tenant/suppressions", core: core) { _, context, _ -> Response in
             let tenant = try context.tenant(core)
             struct List: Encodable { var suppressions: [SuppressionView] }
             return JSONResponse.make(List(suppressions: try core.store.suppressions(tenantID: tenant.id).map {
@@ -148,7 +147,7 @@ struct LogRoutes {
                                 reply: $0.replyText, created_at: $0.createdAt)
             }))
         }
-        group.delete("tenants/:tenant/suppressions") { request, context -> Response in
+        group.blocking(.delete, "tenants/:tenant/suppressions", core: core) { request, context, _ -> Response in
             let tenant = try context.tenant(core)
             guard let address = Query(request: request).string("address"), !address.isEmpty else {
                 throw ServiceError(.badRequest, field: "address", "give the address to lift as ?address=")

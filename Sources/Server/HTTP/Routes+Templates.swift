@@ -31,7 +31,7 @@ struct TemplateRoutes {
     }
 
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.get(":kind/:locale") { _, context -> Response in
+        group.blocking(.get, ":kind/:locale", core: core) { _, context, _ -> Response in
             let (tenant, kind, locale) = try target(context)
             if let custom = try core.store.customTemplate(tenantID: tenant.id, kind: kind.rawValue, locale: locale) {
                 return JSONResponse.make(TemplatesView(source: "custom", kind: kind.rawValue, locale: locale, subject: custom.subject,
@@ -41,11 +41,10 @@ struct TemplateRoutes {
             return JSONResponse.make(TemplatesView(source: "default", kind: kind.rawValue, locale: locale, subject: defaults.subject,
                                                    text: defaults.text, html: defaults.html, updated_at: nil))
         }
-        group.put(":kind/:locale") { request, context -> Response in
+        group.blocking(.put, ":kind/:locale", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
             let (tenant, kind, locale) = try target(context)
             try requirePlan(tenant)
-            var request = request
-            let body = try await request.json(TemplateSet.self, limit: core.configuration.maxBodyBytes)
+            let body = try input.json(TemplateSet.self)
             try check(body, kind: kind, locale: locale)
             let now = core.clock.now
             try core.store.saveCustomTemplate(CustomTemplate(tenantID: tenant.id, kind: kind.rawValue, locale: locale, subject: body.subject,
@@ -54,7 +53,7 @@ struct TemplateRoutes {
             return JSONResponse.make(TemplatesView(source: "custom", kind: kind.rawValue, locale: locale, subject: body.subject,
                                                    text: body.text, html: body.html, updated_at: now))
         }
-        group.delete(":kind/:locale") { _, context -> Response in
+        group.blocking(.delete, ":kind/:locale", core: core) { _, context, _ -> Response in
             let (tenant, kind, locale) = try target(context)
             guard try core.store.deleteCustomTemplate(tenantID: tenant.id, kind: kind.rawValue, locale: locale,
                                                       actor: try context.caller().actor, now: core.clock.now) else {
@@ -62,10 +61,9 @@ struct TemplateRoutes {
             }
             return Response(status: .noContent)
         }
-        group.post(":kind/:locale/preview") { request, context -> Response in
+        group.blocking(.post, ":kind/:locale/preview", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
             let (tenant, kind, locale) = try target(context)
-            var request = request
-            let body = try await request.json(PreviewBody.self, limit: core.configuration.maxBodyBytes)
+            let body = try input.json(PreviewBody.self)
             var templates: TemplateSet?
             if body.subject != nil || body.text != nil || body.html != nil {
                 try requirePlan(tenant)

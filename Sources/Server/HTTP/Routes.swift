@@ -7,16 +7,16 @@ import Store
 public func buildRouter(core: HeraldCore) -> Router<HeraldRequestContext> {
     let router = Router(context: HeraldRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    router.get("healthz") { _, _ -> Response in
+    router.blocking(.get, "healthz", core: core) { _, _, _ -> Response in
         _ = try core.store.queueDepth()
         return JSONResponse.make(["status": "ok"])
     }
-    router.get("metrics") { _, _ -> Response in
+    router.blocking(.get, "metrics", core: core) { _, _, _ -> Response in
         let text = try core.metrics.exposition(store: core.store)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
-    router.get("openapi.json") { _, _ -> Response in
+    router.blocking(.get, "openapi.json", core: core) { _, _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "application/json"],
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
     }
@@ -74,13 +74,12 @@ struct TenantRoutes {
     let core: HeraldCore
 
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.post("tenants") { request, context -> Response in
+        group.blocking(.post, "tenants", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
             try context.requireAdmin()
-            var request = request
-            let body = try await request.json(TenantRequest.self, limit: core.configuration.maxBodyBytes)
+            let body = try input.json(TenantRequest.self)
             return JSONResponse.make(try core.createTenant(body, actor: "admin"), status: .created)
         }
-        group.get("tenants/:tenant") { _, context -> Response in
+        group.blocking(.get, "tenants/:tenant", core: core) { _, context, _ -> Response in
             JSONResponse.make(TenantView(try context.tenant(core)))
         }
     }
@@ -92,17 +91,16 @@ struct ScheduleRoutes {
     struct List: Encodable { var schedules: [ScheduleView] }
 
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.get { _, context -> Response in
+        group.blocking(.get, core: core) { _, context, _ -> Response in
             let tenant = try context.tenant(core)
             return JSONResponse.make(List(schedules: try core.store.schedules(tenantID: tenant.id).map { try core.view(of: $0, tenant: tenant) }))
         }
-        group.post { request, context -> Response in
+        group.blocking(.post, core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
             let tenant = try context.tenant(core)
-            var request = request
-            let body = try await request.json(ScheduleDefinition.self, limit: core.configuration.maxBodyBytes)
+            let body = try input.json(ScheduleDefinition.self)
             return JSONResponse.make(try core.saveSchedule(body, id: nil, tenant: tenant, actor: try context.caller().actor), status: .created)
         }
-        group.get(":id") { _, context -> Response in
+        group.blocking(.get, ":id", core: core) { _, context, _ -> Response in
             let tenant = try context.tenant(core)
             let id = try context.parameters.require("id")
             guard let record = try core.store.schedule(id, tenantID: tenant.id) else {
@@ -110,14 +108,13 @@ struct ScheduleRoutes {
             }
             return JSONResponse.make(try core.view(of: record, tenant: tenant))
         }
-        group.put(":id") { request, context -> Response in
+        group.blocking(.put, ":id", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
             let tenant = try context.tenant(core)
-            var request = request
-            let body = try await request.json(ScheduleDefinition.self, limit: core.configuration.maxBodyBytes)
+            let body = try input.json(ScheduleDefinition.self)
             return JSONResponse.make(try core.saveSchedule(body, id: try context.parameters.require("id"), tenant: tenant,
                                                            actor: try context.caller().actor))
         }
-        group.delete(":id") { _, context -> Response in
+        group.blocking(.delete, ":id", core: core) { _, context, _ -> Response in
             let tenant = try context.tenant(core)
             let id = try context.parameters.require("id")
             guard try core.store.deleteSchedule(id, tenantID: tenant.id, actor: try context.caller().actor, now: core.clock.now) else {
@@ -151,9 +148,8 @@ struct MessagingRoutes {
     struct Code: Decodable { var code: String }
 
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.post("reports/:report/send") { request, context -> Response in
+        group.blocking(.post, "reports/:report/send", core: core, limit: core.configuration.maxBodyBytes) { _, context, input -> Response in
             let tenant = try context.tenant(core)
-            var request = request
             struct Body: Decodable {
                 var recipients: [ReportRecipient]
                 var period: PeriodSpec?
@@ -161,7 +157,7 @@ struct MessagingRoutes {
                 var timezone: String?
                 var subject: String?
             }
-            let body = try await request.json(Body.self, limit: core.configuration.maxBodyBytes)
+            let body = try input.json(Body.self)
             let run = try core.requestReport(AdHocReport(report: try context.parameters.require("report"), recipients: body.recipients,
                                                          period: body.period, parameters: body.parameters, timezone: body.timezone,
                                                          subject: body.subject),
@@ -170,7 +166,7 @@ struct MessagingRoutes {
             response.headers[.location] = "/api/v1/tenants/\(tenant.id)/reports/runs/\(run.scheduleID)"
             return response
         }
-        group.get("reports/runs/:id") { _, context -> Response in
+        group.blocking(.get, "reports/runs/:id", core: core) { _, context, _ -> Response in
             let tenant = try context.tenant(core)
             let id = try context.parameters.require("id")
             guard let run = try core.store.run(scheduleID: id, tenantID: tenant.id) else {
@@ -178,22 +174,19 @@ struct MessagingRoutes {
             }
             return JSONResponse.make(RunView(run))
         }
-        group.post("alerts") { request, context -> Response in
+        group.blocking(.post, "alerts", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
             let tenant = try context.tenant(core)
-            var request = request
-            let body = try await request.json(AlertRequest.self, limit: core.configuration.maxBodyBytes)
+            let body = try input.json(AlertRequest.self)
             return JSONResponse.make(try core.postAlert(body, tenant: tenant), status: .accepted)
         }
-        group.post("2fa") { request, context -> Response in
+        group.blocking(.post, "2fa", core: core, limit: 64 * 1024) { request, context, input -> Response in
             let tenant = try context.tenant(core)
-            var request = request
-            let body = try await request.json(TwoFactorRequest.self, limit: 64 * 1024)
+            let body = try input.json(TwoFactorRequest.self)
             return JSONResponse.make(try core.sendTwoFactor(body, tenant: tenant), status: .accepted)
         }
-        group.post("2fa/:id/verify") { request, context -> Response in
+        group.blocking(.post, "2fa/:id/verify", core: core, limit: 64 * 1024) { request, context, input -> Response in
             let tenant = try context.tenant(core)
-            var request = request
-            let body = try await request.json(Code.self, limit: 64 * 1024)
+            let body = try input.json(Code.self)
             let id = try context.parameters.require("id")
             guard let verdict = try core.verifyTwoFactor(id: id, code: body.code, tenant: tenant) else {
                 throw ServiceError(.notFound, field: "id", "no 2FA code \"\(id)\"")

@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+
+/// A request body read in full before its handler runs, decoded as JSON on demand.
+struct RequestBody: Sendable {
+    let data: Data
+
+    /// Reads the body, at most `limit` bytes.
+    /// - Throws: ``ServiceError`` `.tooLarge` (413) past the limit.
+    static func read(_ request: inout Request, limit: Int) async throws -> RequestBody {
+        do {
+            return RequestBody(data: Data(buffer: try await request.body.collect(upTo: limit)))
+        } catch {
+            throw ServiceError(.tooLarge, field: "body", "is larger than \(limit / 1024) KiB")
+        }
+    }
+
+    /// Decodes the body; errors name the field and the expected type.
+    /// - Throws: ``ServiceError`` `.badRequest` (400).
+    func json<T: Decodable>(_ type: T.Type) throws -> T {
+        guard !data.isEmpty else { throw ServiceError(.badRequest, field: "body", "is empty; send a JSON object") }
+        do {
+            return try JSONDecoder.api.decode(T.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ServiceError(.badRequest, field: Self.path(context.codingPath + [key]), "is required")
+        } catch let DecodingError.typeMismatch(expected, context) {
+            throw ServiceError(.badRequest, field: Self.path(context.codingPath), "must be \(Self.describe(expected))")
+        } catch let DecodingError.valueNotFound(expected, context) {
+            throw ServiceError(.badRequest, field: Self.path(context.codingPath), "must be \(Self.describe(expected)), not null")
+        } catch let DecodingError.dataCorrupted(context) {
+            if context.codingPath.isEmpty {
+                throw ServiceError(.badRequest, field: "body", "is not valid JSON")
+            }
+            throw ServiceError(.badRequest, field: Self.path(context.codingPath), context.debugDescription)
+        } catch {
+            throw ServiceError(.badRequest, field: "body", "cannot be read as JSON")
+        }
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        var text = ""
+        for key in keys {
+            if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+        }
+        return text.isEmpty ? "body" : text
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "\(type)".hasPrefix("Array") ? "an array" : "an object"
+        }
+    }
+}
+
+extension RouterMethods where Context == HeraldRequestContext {
+    /// Adds a route whose handler runs off Swift's cooperative pool: the body (at most `limit`
+    /// bytes) is read first, then `handler` runs on the service's blocking queue, where it may
+    /// wait for the database or render a template without holding one of the few threads every
+    /// request and loop of the service shares.
+    @discardableResult
+    func blocking(_ method: HTTPRequest.Method, _ path: RouterPath = "", core: HeraldCore, limit: Int = 64 * 1024,
+                  _ handler: @escaping @Sendable (Request, HeraldRequestContext, RequestBody) throws -> Response) -> Self {
+        on(path, method: method) { request, context -> Response in
+            var reading = request
+            let body = try await RequestBody.read(&reading, limit: limit)
+            let request = reading
+            return try await core.offload { try handler(request, context, body) }
+        }
+    }
+}
