@@ -67,7 +67,14 @@ extension Store {
     /// Inserts or replaces a schedule and audits the change.
     public func saveSchedule(_ schedule: ScheduleRecord, actor: String, now: Date, created: Bool) throws {
         try write { db in
-            try schedule.save(db)
+            if created {
+                try schedule.insert(db)
+            } else {
+                // A change never brings back a schedule deleted in the meantime.
+                do { try schedule.update(db) } catch RecordError.recordNotFound {
+                    throw StoreError(.notFound, "schedule: \(schedule.id) was deleted")
+                }
+            }
             var audit = AuditEntry(at: now, actor: actor, action: created ? "schedule.created" : "schedule.changed",
                                    tenantID: schedule.tenantID, subject: "schedule:\(schedule.id)", detail: schedule.definition)
             try audit.insert(db)

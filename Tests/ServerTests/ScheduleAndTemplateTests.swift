@@ -163,6 +163,25 @@ import Testing
         #expect(try h.store.schedules(tenantID: "acme").count == 1)
     }
 
+    /// A change to a schedule deleted in the meantime is a 404 and does not bring it back.
+    @Test func aDeletedScheduleStaysDeleted() async throws {
+        let h = try Harness(smtp: false)
+        defer { h.remove() }
+        let token = try await h.tenant("acme")
+        try await h.client { api in
+            let created = try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token, json: Self.daily)
+            let id = try #require(created.object["id"] as? String, "\(created.text)")
+            let record = try #require(try h.store.schedule(id, tenantID: "acme"))
+            let deleted = try await api.call(.delete, "/api/v1/tenants/acme/schedules/\(id)", token: token)
+            #expect(deleted.status == .noContent)
+            // What a PUT that read the schedule just before the DELETE would write.
+            #expect(throws: StoreError.self) { try h.store.saveSchedule(record, actor: "tenant:acme", now: h.clock.now, created: false) }
+            let put = try await api.call(.put, "/api/v1/tenants/acme/schedules/\(id)", token: token, json: Self.daily)
+            #expect(put.status == .notFound)
+        }
+        #expect(try h.store.schedules(tenantID: "acme").isEmpty)
+    }
+
     /// The metrics report from an HTTP JSON source (the monitoring product's API): URL filled in,
     /// Authorization header from the environment, the PDF in the mail; a failing source fails the
     /// run with the source's answer.
