@@ -153,7 +153,7 @@ public struct AlertEvent: Codable, Sendable, FetchableRecord, MutablePersistable
 }
 
 /// The open problem of a host's service and the Message-ID its recovery threads under.
-public struct AlertProblem: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct AlertProblem: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "alertProblem"
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
     public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }

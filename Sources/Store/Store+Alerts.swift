@@ -8,6 +8,10 @@ extension Store {
     /// updates the open problem of its host and service, and enqueues the mails `compose` makes, in
     /// one transaction.
     ///
+    /// `compose` runs before the transaction, with the problem as it will be after the change, so
+    /// that rendering a mail never holds the write lock; should another change to the same host
+    /// and service commit in between, the mails are made again for the new state.
+    ///
     /// - Parameters:
     ///   - problemMessageID: the Message-ID a new problem's mail gets; recoveries and
     ///     acknowledgements thread under the open problem's.
@@ -15,25 +19,32 @@ extension Store {
     /// - Returns: the enqueued entries, and the problem they refer to.
     public func recordAlert(_ event: AlertEvent, record: Bool = true, isProblem: Bool, isRecovery: Bool, problemMessageID: String, now: Date,
                             compose: (AlertProblem?) throws -> [NewMail]) throws -> (entries: [OutboxEntry], problem: AlertProblem?) {
-        try write { db in
-            var event = event
-            // A repeated state change (same host, service, instant and status) is recorded once.
-            if record { try event.insert(db, onConflict: .ignore) }
-            let key: [String: any DatabaseValueConvertible] = ["tenantID": event.tenantID, "host": event.host, "service": event.service]
-            var problem = try AlertProblem.fetchOne(db, key: key)
-            if isProblem && problem == nil {
-                problem = AlertProblem(tenantID: event.tenantID, host: event.host, service: event.service,
-                                       messageID: problemMessageID, status: event.status, since: event.at)
-                try problem!.insert(db)
-            } else if isProblem, var open = problem, open.status != event.status {
-                open.status = event.status
-                try open.update(db)
-                problem = open
+        let key: [String: any DatabaseValueConvertible & Sendable] = ["tenantID": event.tenantID, "host": event.host, "service": event.service]
+        for _ in 0..<5 {
+            let before = try read { db in try AlertProblem.fetchOne(db, key: key) }
+            var after = before
+            if isProblem && before == nil {
+                after = AlertProblem(tenantID: event.tenantID, host: event.host, service: event.service,
+                                     messageID: problemMessageID, status: event.status, since: event.at)
+            } else if isProblem, before?.status != event.status {
+                after?.status = event.status
             }
-            let entries = try compose(problem).map { try Self.insert($0, db: db, now: now).entry }
-            if isRecovery { try AlertProblem.deleteOne(db, key: key) }
-            return (entries, problem)
+            let mails = try compose(after)
+            let done: (entries: [OutboxEntry], problem: AlertProblem?)? = try write { db in
+                guard try AlertProblem.fetchOne(db, key: key) == before else { return nil }
+                var event = event
+                // A repeated state change (same host, service, instant and status) is recorded once.
+                if record { try event.insert(db, onConflict: .ignore) }
+                if isRecovery {
+                    try AlertProblem.deleteOne(db, key: key)
+                } else if let after, after != before {
+                    try after.save(db)
+                }
+                return (try mails.map { try Self.insert($0, db: db, now: now).entry }, after)
+            }
+            if let done { return done }
         }
+        throw StoreError(.database, "alert: the state of \(event.host) / \(event.service) kept changing while its mail was made; send it again")
     }
 
     /// A tenant's state changes of `[start, end)`, plus the last change before `start` per host and

@@ -182,6 +182,32 @@ import Testing
         #expect(history.count == 1)
     }
 
+    /// Alert mails are made outside the write transaction; when another change to the same host
+    /// and service commits meanwhile, the mail is made again for the state that holds.
+    @Test func anAlertMailIsMadeAgainWhenItsProblemChangedMeanwhile() throws {
+        let h = try Harness(smtp: false)
+        defer { h.remove() }
+        var seen: [AlertProblem?] = []
+        let result = try h.store.recordAlert(AlertEvent(tenantID: "acme", host: "web-01", service: "HTTP", status: "CRIT", message: "",
+                                                        at: Harness.start),
+                                             isProblem: true, isRecovery: false, problemMessageID: "<mine@herald.test>", now: Harness.start) { problem in
+            seen.append(problem)
+            if seen.count == 1 {
+                // Another request opens the same problem first.
+                _ = try h.store.recordAlert(AlertEvent(tenantID: "acme", host: "web-01", service: "HTTP", status: "WARN", message: "",
+                                                       at: Harness.start.addingTimeInterval(-60)),
+                                            isProblem: true, isRecovery: false, problemMessageID: "<theirs@herald.test>",
+                                            now: Harness.start) { _ in [] }
+            }
+            return []
+        }
+        #expect(seen.count == 2)
+        #expect(seen.first??.messageID == "<mine@herald.test>")
+        #expect(result.problem?.messageID == "<theirs@herald.test>")
+        #expect(result.problem?.status == "CRIT")
+        #expect(try h.store.alertHistory(tenantID: "acme", start: Harness.start.addingTimeInterval(-3_600), end: Harness.start.addingTimeInterval(1)).count == 2)
+    }
+
     @Test func aDigestGathersAWindowsEventsIntoOneMailGroupedByHost() async throws {
         let h = try Harness()
         defer { h.remove() }
