@@ -131,7 +131,8 @@ extension HeraldCore {
             try byLocale.keys.sorted().map { locale in
                 let threadID = problem.map { Self.localized($0.messageID, locale) }
                 // The problem's first mail carries the thread's Message-ID; later ones reply to it.
-                let opensThread = problem.map { $0.since == at && kind == .alert } ?? false
+                // A problem that began in a digest has had no mail yet: its first one opens the thread.
+                let opensThread = problem.map { !$0.threadOpened } ?? false
                 let context: [String: Any] = ["alert": [
                     "host": ["name": request.host.name], "service": ["display_name": request.service.display_name],
                     "status": request.status, "previous_status": request.previous_status ?? (problem?.status ?? NSNull()),

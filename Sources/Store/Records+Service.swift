@@ -163,6 +163,9 @@ public struct AlertProblem: Codable, Sendable, Equatable, FetchableRecord, Persi
     public var messageID: String
     public var status: String
     public var since: Date
+    /// True once a mail carries ``messageID`` (a problem that began in a digest has none yet):
+    /// until then the problem's next mail opens its thread.
+    public var threadOpened = false
 
     public init(tenantID: String, host: String, service: String, messageID: String, status: String, since: Date) {
         self.tenantID = tenantID

@@ -37,8 +37,10 @@ extension Store {
                 if record { try event.insert(db, onConflict: .ignore) }
                 if isRecovery {
                     try AlertProblem.deleteOne(db, key: key)
-                } else if let after, after != before {
-                    try after.save(db)
+                } else if var after {
+                    // A mail now carries the thread's Message-ID or replies to it.
+                    if !mails.isEmpty { after.threadOpened = true }
+                    if after != before { try after.save(db) }
                 }
                 return (try mails.map { try Self.insert($0, db: db, now: now).entry }, after)
             }

@@ -176,6 +176,8 @@ extension Store {
                 t.column("messageID", .text).notNull()
                 t.column("status", .text).notNull()
                 t.column("since", .datetime).notNull()
+                // True once a mail carries messageID; until then the next mail opens the thread.
+                t.column("threadOpened", .boolean).notNull().defaults(to: false)
                 t.primaryKey(["tenantID", "host", "service"])
             }
             // Events waiting for their digest window to close.

@@ -208,6 +208,35 @@ import Testing
         #expect(try h.store.alertHistory(tenantID: "acme", start: Harness.start.addingTimeInterval(-3_600), end: Harness.start.addingTimeInterval(1)).count == 2)
     }
 
+    /// A problem that began in a digest has no mail of its own yet: the first immediate mail about
+    /// it opens the thread, and the next one replies to that mail.
+    @Test func aProblemFromADigestGetsItsThreadFromItsFirstImmediateMail() async throws {
+        let h = try Harness()
+        defer { h.remove() }
+        let token = try await h.tenant("acme")
+        let immediate: [String: Any] = ["recipients": [["address": "oncall@acme.example"]]]
+        let digest: [String: Any] = ["recipients": [["address": "team@acme.example"]], "mode": "digest", "window_minutes": 15]
+        func post(_ status: String, _ channel: [String: Any], recovery: Bool = false) async throws -> APIResponse {
+            try await h.client { api in
+                try await api.call(.post, "/api/v1/tenants/acme/alerts", token: token, json: [
+                    "host": ["name": "web-01"], "service": ["display_name": "HTTP"], "status": status, "is_recovery": recovery, "channel": channel,
+                ])
+            }
+        }
+        #expect(try await post("CRIT", digest).status == .accepted)
+        h.clock.advance(by: 60)
+        #expect(try await post("WARN", immediate).status == .accepted)
+        h.clock.advance(by: 60)
+        #expect(try await post("OK", immediate, recovery: true).status == .accepted)
+        try await h.deliver()
+        let mails = try h.received().filter { $0.recipient == "oncall@acme.example" }
+        #expect(mails.count == 2)
+        guard mails.count == 2 else { return }
+        #expect(mails[0].in_reply_to == nil)
+        #expect(mails[0].message_id?.contains("problem.") == true)
+        #expect(mails[1].in_reply_to == mails[0].message_id)
+    }
+
     @Test func aDigestGathersAWindowsEventsIntoOneMailGroupedByHost() async throws {
         let h = try Harness()
         defer { h.remove() }
