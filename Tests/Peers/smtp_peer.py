@@ -155,7 +155,9 @@ async def main():
             auth_required=bool(args.auth or args.oauth2),
             auth_require_tls=args.tls == "starttls",
             auth_exclude_mechanism=args.exclude_auth or None,
-            timeout=30,
+            # RFC 5321 (4.5.3.2.7): a server waits 5 minutes for the client's next command. A
+            # shorter wait drops a kept-open session whose test is waiting for a busy test run.
+            timeout=300,
         )
 
     loop = asyncio.get_running_loop()
