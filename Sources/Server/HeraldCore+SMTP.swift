@@ -132,7 +132,7 @@ extension HeraldCore {
         }
         settings.caFile = settings.caFile ?? configuration.smtp?.caFile
         settings.commandTimeout = .seconds(15)
-        let composer = try MailComposer(reportsDirectory: configuration.reportsDirectory, from: from)
+        let composer = try self.composer.with(from: from)
         let now = clock.now
         let tenant = Tenant(id: "admin", name: "Herald", locale: locale, timeZone: "UTC", plan: "free", createdAt: now)
         let context: [String: Any] = ["smtp": ["host": settings.host, "port": settings.port, "tls": settings.tls.rawValue],

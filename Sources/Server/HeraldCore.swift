@@ -86,7 +86,7 @@ public final class HeraldCore: Sendable {
     /// The composer with the From in force (the stored settings' From wins over the configuration's).
     func currentComposer() throws -> MailComposer {
         guard let from = try storedSMTP()?.from else { return composer }
-        return try MailComposer(reportsDirectory: configuration.reportsDirectory, from: from)
+        return try composer.with(from: from)
     }
 
     /// A transport for one delivery worker: the SMTP core, or the file transport when no SMTP

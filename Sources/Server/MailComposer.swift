@@ -45,7 +45,7 @@ public struct MailComposer: Sendable {
     let defaults: Environment
     /// The same templates with strict undefined, for previews and upload checks.
     let strictDefaults: Environment
-    let from: Mailbox
+    private(set) var from: Mailbox
 
     /// - Parameter reportsDirectory: ReportTemplates/, whose `mail/` holds the defaults.
     /// - Throws: ``ServiceError`` when `from` is not a mailbox.
@@ -53,8 +53,22 @@ public struct MailComposer: Sendable {
         mailDirectory = reportsDirectory.appendingPathComponent("mail")
         defaults = Environment(loader: DirectoryLoader(searchPath: [mailDirectory]), configuration: Self.configuration(strict: false))
         strictDefaults = Environment(loader: DirectoryLoader(searchPath: [mailDirectory]), configuration: Self.configuration(strict: true))
+        self.from = try Self.sender(from)
+    }
+
+    /// The same composer (and its parsed templates) with another From.
+    /// - Throws: ``ServiceError`` when `from` is not a mailbox.
+    func with(from text: String) throws -> MailComposer {
+        var copy = self
+        copy.from = try Self.sender(text)
+        return copy
+    }
+
+    /// The From mailbox.
+    /// - Throws: ``ServiceError`` `.configuration` when `text` is not one.
+    private static func sender(_ text: String) throws -> Mailbox {
         do {
-            self.from = try Mailbox(parsing: from, field: "from")
+            return try Mailbox(parsing: text, field: "from")
         } catch {
             throw ServiceError(.configuration, field: "from", "\(error); write it as Name <address@example.com>")
         }
