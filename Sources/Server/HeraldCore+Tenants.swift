@@ -196,7 +196,7 @@ extension HeraldCore {
             next_runs: runs.map { ScheduleView.Run(at: $0, local: zone.iso8601($0), offset: Self.offset(zone.secondsFromGMT(for: $0))) },
             last_runs: try store.runs(scheduleID: record.id, limit: 5).map {
                 ScheduleView.LastRun(slot: $0.slot, status: $0.status.rawValue, detail: $0.detail,
-                                     outbox_ids: ($0.outboxIDs ?? "").split(separator: ",").compactMap { Int64($0) })
+                                     outbox_ids: $0.outboxIDList)
             },
             created_at: record.createdAt, updated_at: record.updatedAt)
     }

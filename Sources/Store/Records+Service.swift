@@ -76,6 +76,8 @@ public struct ReportRun: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var detail: String?
     /// Comma-separated outbox ids of the run's mails.
     public var outboxIDs: String?
+    /// ``outboxIDs`` as numbers.
+    public var outboxIDList: [Int64] { (outboxIDs ?? "").split(separator: ",").compactMap { Int64($0) } }
     /// An ad-hoc run's request as JSON; nil for scheduled runs.
     public var request: String?
     /// When the missed-run watchdog reported this slot.

@@ -141,7 +141,7 @@ struct MessagingRoutes {
             status = run.status.rawValue
             requested_at = run.slot
             detail = run.detail
-            outbox_ids = (run.outboxIDs ?? "").split(separator: ",").compactMap { Int64($0) }
+            outbox_ids = run.outboxIDList
         }
     }
 
