@@ -97,7 +97,7 @@ extension HeraldCore {
         let event = AlertEvent(tenantID: tenant.id, host: request.host.name, service: request.service.display_name,
                                status: request.status, message: request.message ?? "", at: at)
         let composer = try currentComposer()
-        let problemKey = Self.hex(SHA256.hash(data: Data("\(tenant.id)\u{0}\(request.host.name)\u{0}\(request.service.display_name)\u{0}\(at.timeIntervalSince1970)".utf8)))
+        let problemKey = Self.key(SHA256.hash(data: Data("\(tenant.id)\u{0}\(request.host.name)\u{0}\(request.service.display_name)\u{0}\(at.timeIntervalSince1970)".utf8)))
         let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
         let custom = try jobs.customTemplates(tenant: tenant, kind: kind)
 
@@ -105,7 +105,7 @@ extension HeraldCore {
             let window = TimeInterval(request.channel.window_minutes! * 60)
             let windowEnd = Date(timeIntervalSince1970: (floor(now.timeIntervalSince1970 / window) + 1) * window)
             let recipients = request.channel.recipients
-            let channelKey = Self.hex(SHA256.hash(data: try JSONEncoder.api.encode(recipients))) + ":\(Int(window))"
+            let channelKey = Self.key(SHA256.hash(data: try JSONEncoder.api.encode(recipients))) + ":\(Int(window))"
             _ = try store.recordAlert(event, record: !isAck, isProblem: !isRecovery && !isAck, isRecovery: isRecovery,
                                       problemMessageID: composer.messageID("problem.\(problemKey)"), now: now) { _ in [] }
             let item = DigestItem(recipients: recipients, window: Int(window), host: request.host.name, host_url: request.host_url,
@@ -121,7 +121,7 @@ extension HeraldCore {
         // An event that names its instant is the same event when posted again (a client retrying
         // after a lost answer): its mails are found by this key instead of sent twice.
         let retryKey: String? = request.at.map { at in
-            Self.hex(SHA256.hash(data: Data(["\(at.timeIntervalSince1970)", request.host.name, request.service.display_name, request.status,
+            Self.key(SHA256.hash(data: Data(["\(at.timeIntervalSince1970)", request.host.name, request.service.display_name, request.status,
                                              kind.rawValue, request.acknowledged_by ?? "",
                                              request.channel.recipients.map { "\($0.address)/\($0.locale ?? "")" }.joined(separator: ",")]
                                                 .joined(separator: "\u{0}").utf8)))
@@ -159,8 +159,9 @@ extension HeraldCore {
         return messageID[..<at] + ".\(locale)" + messageID[at...]
     }
 
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+    /// A short key from a SHA-256 digest: its first 12 bytes in hex.
+    static func key(_ digest: SHA256.Digest) -> String {
+        SecretBox.hex(digest.prefix(12))
     }
 
     // MARK: Digests

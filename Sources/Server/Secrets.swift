@@ -80,7 +80,12 @@ public struct SecretBox: Sendable {
 
     /// The hex SHA-256 under which a token is stored and looked up.
     public static func tokenHash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    /// Lower-case hex of `bytes`.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
     }
 
     /// A uniformly random six-digit code from the system's CSPRNG.
