@@ -5,6 +5,9 @@ extension Date {
     /// How instants are stored: seconds since 1970 as a REAL, which compares and sorts in SQL and
     /// costs nothing to encode (GRDB's default text form goes through a date formatter).
     var stored: Double { timeIntervalSince1970 }
+
+    /// The instant a stored number stands for.
+    init(stored: Double) { self.init(timeIntervalSince1970: stored) }
 }
 
 /// The kind of a mail, which decides its priority lane.
@@ -62,6 +65,52 @@ public struct OutboxEntry: Codable, Sendable, FetchableRecord, MutablePersistabl
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+// Workers decode and write these rows for every mail; reading columns by name directly is several
+// times cheaper than going through Codable (half of a claim's time went to the decoder).
+extension OutboxEntry {
+    public init(row: Row) throws {
+        id = row["id"]
+        tenantID = row["tenantID"]
+        kind = row["kind"]
+        priority = row["priority"]
+        status = row["status"]
+        messageID = row["messageID"]
+        subject = row["subject"]
+        mailFrom = row["mailFrom"]
+        idempotencyKey = row["idempotencyKey"]
+        createdAt = Date(stored: row["createdAt"])
+        expiresAt = (row["expiresAt"] as Double?).map(Date.init(stored:))
+        nextAttemptAt = Date(stored: row["nextAttemptAt"])
+        attempts = row["attempts"]
+        leaseOwner = row["leaseOwner"]
+        leaseUntil = (row["leaseUntil"] as Double?).map(Date.init(stored:))
+        sendStartedAt = (row["sendStartedAt"] as Double?).map(Date.init(stored:))
+        queueID = row["queueID"]
+        updatedAt = Date(stored: row["updatedAt"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["tenantID"] = tenantID
+        container["kind"] = kind
+        container["priority"] = priority
+        container["status"] = status
+        container["messageID"] = messageID
+        container["subject"] = subject
+        container["mailFrom"] = mailFrom
+        container["idempotencyKey"] = idempotencyKey
+        container["createdAt"] = createdAt.stored
+        container["expiresAt"] = expiresAt?.stored
+        container["nextAttemptAt"] = nextAttemptAt.stored
+        container["attempts"] = attempts
+        container["leaseOwner"] = leaseOwner
+        container["leaseUntil"] = leaseUntil?.stored
+        container["sendStartedAt"] = sendStartedAt?.stored
+        container["queueID"] = queueID
+        container["updatedAt"] = updatedAt.stored
+    }
+}
+
 /// One envelope recipient of an outbox entry, with the server's last word about it.
 public struct OutboxRecipient: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "outboxRecipient"
@@ -74,6 +123,28 @@ public struct OutboxRecipient: Codable, Sendable, FetchableRecord, PersistableRe
     public var enhancedCode: String?
     public var replyText: String?
     public var updatedAt: Date
+}
+
+extension OutboxRecipient {
+    public init(row: Row) throws {
+        outboxID = row["outboxID"]
+        address = row["address"]
+        status = row["status"]
+        replyCode = row["replyCode"]
+        enhancedCode = row["enhancedCode"]
+        replyText = row["replyText"]
+        updatedAt = Date(stored: row["updatedAt"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["outboxID"] = outboxID
+        container["address"] = address
+        container["status"] = status
+        container["replyCode"] = replyCode
+        container["enhancedCode"] = enhancedCode
+        container["replyText"] = replyText
+        container["updatedAt"] = updatedAt.stored
+    }
 }
 
 /// One delivery attempt for one recipient (or for the whole message when it failed before the recipients).

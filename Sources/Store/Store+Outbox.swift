@@ -106,12 +106,23 @@ extension Store {
                                 idempotencyKey: mail.idempotencyKey, createdAt: now,
                                 expiresAt: expiry, nextAttemptAt: now, attempts: 0, leaseOwner: nil, leaseUntil: nil,
                                 sendStartedAt: nil, queueID: nil, updatedAt: now)
-        try entry.insert(db)
-        try db.execute(sql: "INSERT INTO outboxMessage (outboxID, message) VALUES (?, ?)", arguments: [entry.id!, mail.message])
+        // Cached statements rather than record inserts: this runs once per mail, and GRDB's generic
+        // insert cost more than the SQL itself.
+        try db.cachedStatement(sql: """
+            INSERT INTO outbox (tenantID, kind, priority, status, messageID, subject, mailFrom, idempotencyKey,
+                                createdAt, expiresAt, nextAttemptAt, attempts, updatedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+            """).execute(arguments: [entry.tenantID, entry.kind, entry.priority, entry.status, entry.messageID, entry.subject,
+                                     entry.mailFrom, entry.idempotencyKey, now.stored, expiry?.stored, now.stored, now.stored])
+        let id = db.lastInsertedRowID
+        entry.id = id
+        try db.cachedStatement(sql: "INSERT INTO outboxMessage (outboxID, message) VALUES (?, ?)").execute(arguments: [id, mail.message])
+        let recipient = try db.cachedStatement(sql: """
+            INSERT INTO outboxRecipient (outboxID, address, status, updatedAt) VALUES (?, ?, 'pending', ?)
+            """)
         var seen = Set<String>()
         for address in mail.recipients where seen.insert(address.lowercased()).inserted {
-            try OutboxRecipient(outboxID: entry.id!, address: address, status: .pending, replyCode: nil,
-                                enhancedCode: nil, replyText: nil, updatedAt: now).insert(db)
+            try recipient.execute(arguments: [id, address, now.stored])
         }
         return (entry, true)
     }
@@ -120,26 +131,48 @@ extension Store {
     /// `now + lease`. Entries whose lease ran out (a crashed worker) are due again.
     public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int) throws -> [ClaimedMail] {
         try write { db in
-            let dueCondition = "((status IN ('queued', 'retrying') AND nextAttemptAt <= :now) OR (status = 'sending' AND leaseUntil <= :now))"
-            guard let lane = try Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(priority) FROM outbox WHERE \(dueCondition)"),
-                                              arguments: ["now": now.stored]) else { return [] }
+            // Each status is its own range of the `outbox_due` index (status, priority, nextAttemptAt),
+            // so every branch below reads only the rows it returns: a queue of 100,000 report mails
+            // costs a claim no more than a queue of ten.
+            guard let lane = try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT MIN(p) FROM (
+                  SELECT * FROM (SELECT priority AS p FROM outbox WHERE status = 'queued' AND nextAttemptAt <= :now ORDER BY priority LIMIT 1)
+                  UNION ALL SELECT * FROM (SELECT priority FROM outbox WHERE status = 'retrying' AND nextAttemptAt <= :now ORDER BY priority LIMIT 1)
+                  UNION ALL SELECT * FROM (SELECT priority FROM outbox WHERE status = 'sending' AND leaseUntil <= :now ORDER BY priority LIMIT 1))
+                """), arguments: ["now": now.stored]) else { return [] }
             // An entry taken back from a lease that ran out during a send counts that lost attempt,
             // so a mail whose sending keeps killing the worker ends as failed instead of going out
             // forever; entries that were only claimed do not.
             let entries = try OutboxEntry.fetchAll(db.cachedStatement(sql: """
                 UPDATE outbox SET attempts = CASE WHEN status = 'sending' AND sendStartedAt IS NOT NULL THEN attempts + 1 ELSE attempts END,
                   sendStartedAt = NULL, status = 'sending', leaseOwner = :owner, leaseUntil = :until, updatedAt = :now
-                WHERE id IN (SELECT id FROM outbox WHERE \(dueCondition) AND priority = :lane
-                             ORDER BY nextAttemptAt, id LIMIT :limit)
+                WHERE id IN (SELECT id FROM (
+                  SELECT * FROM (SELECT id, nextAttemptAt FROM outbox WHERE status = 'queued' AND priority = :lane AND nextAttemptAt <= :now
+                                 ORDER BY nextAttemptAt, id LIMIT :limit)
+                  UNION ALL SELECT * FROM (SELECT id, nextAttemptAt FROM outbox WHERE status = 'retrying' AND priority = :lane AND nextAttemptAt <= :now
+                                           ORDER BY nextAttemptAt, id LIMIT :limit)
+                  UNION ALL SELECT * FROM (SELECT id, nextAttemptAt FROM outbox WHERE status = 'sending' AND priority = :lane AND leaseUntil <= :now
+                                           ORDER BY nextAttemptAt, id LIMIT :limit))
+                  ORDER BY nextAttemptAt, id LIMIT :limit)
                 RETURNING *
                 """), arguments: ["owner": owner, "until": now.addingTimeInterval(lease).stored, "now": now.stored, "lane": lane, "limit": limit])
-            let message = try db.cachedStatement(sql: "SELECT message FROM outboxMessage WHERE outboxID = ?")
-            let pending = try db.cachedStatement(sql: """
-                SELECT address FROM outboxRecipient WHERE outboxID = ? AND status = 'pending' ORDER BY rowid
-                """)
-            return try entries.sorted { ($0.nextAttemptAt, $0.id!) < ($1.nextAttemptAt, $1.id!) }.map { entry in
-                ClaimedMail(entry: entry, message: try Data.fetchOne(message, arguments: [entry.id!]) ?? Data(),
-                            pendingRecipients: try String.fetchAll(pending, arguments: [entry.id!]))
+            guard !entries.isEmpty else { return [] }
+            // The bytes and pending recipients of all claimed entries in two statements, not two per entry.
+            let ids = entries.map { $0.id! }
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            var messages: [Int64: Data] = [:]
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT outboxID, message FROM outboxMessage WHERE outboxID IN (\(placeholders))"),
+                                        arguments: StatementArguments(ids)) {
+                messages[row[0]] = row[1]
+            }
+            var pending: [Int64: [String]] = [:]
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT outboxID, address FROM outboxRecipient WHERE outboxID IN (\(placeholders)) AND status = 'pending' ORDER BY rowid
+                """), arguments: StatementArguments(ids)) {
+                pending[row[0], default: []].append(row[1])
+            }
+            return entries.sorted { ($0.nextAttemptAt, $0.id!) < ($1.nextAttemptAt, $1.id!) }.map { entry in
+                ClaimedMail(entry: entry, message: messages[entry.id!] ?? Data(), pendingRecipients: pending[entry.id!] ?? [])
             }
         }
     }
@@ -160,10 +193,11 @@ extension Store {
     /// less urgent mails hands them back rather than make a 2FA mail wait.
     public func hasMoreUrgent(than priority: Int, now: Date) throws -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM outbox WHERE priority < ? AND
-                  ((status IN ('queued', 'retrying') AND nextAttemptAt <= ?) OR (status = 'sending' AND leaseUntil <= ?)))
-                """, arguments: [priority, now.stored, now.stored]) ?? false
+            try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'queued' AND priority < :priority AND nextAttemptAt <= :now)
+                  OR EXISTS (SELECT 1 FROM outbox WHERE status = 'retrying' AND priority < :priority AND nextAttemptAt <= :now)
+                  OR EXISTS (SELECT 1 FROM outbox WHERE status = 'sending' AND priority < :priority AND leaseUntil <= :now)
+                """), arguments: ["priority": priority, "now": now.stored]) ?? false
         }
     }
 
@@ -321,7 +355,6 @@ extension Store {
         try read { db in try Attempt.filter(Column("outboxID") == id).order(Column("id")).fetchAll(db) }
     }
 
-    /// How many entries are waiting per lane (queued, retrying or sending), for metrics.
     /// Mails by kind and status, for metrics.
     public func mailCounts() throws -> [(kind: String, status: String, count: Int)] {
         try read { db in
@@ -331,6 +364,7 @@ extension Store {
         }
     }
 
+    /// How many entries are waiting per kind (queued, retrying or sending), for metrics.
     public func queueDepth() throws -> [MailKind: Int] {
         try read { db in
             var depth: [MailKind: Int] = [:]

@@ -190,6 +190,32 @@ import Testing
     }
 
     /// A refused sender says nothing about the recipients: none is suppressed.
+    @Test func aClaimTakesQueuedRetryingAndLapsedEntriesOfOneLaneOldestFirst() throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ids = try (0..<4).map { i in
+            try store.enqueue(Self.mail(to: ["m\(i)@example.com"], subject: "m\(i)"), now: start.addingTimeInterval(Double(i))).entry.id!
+        }
+        // m0: leased by a worker that then vanished; m1: failed for the time being, due again at +5 s.
+        #expect(try store.claim(owner: "gone", now: start.addingTimeInterval(4), lease: 10, limit: 2).map(\.entry.id!) == [ids[0], ids[1]])
+        #expect(try store.complete(AttemptResult(outboxID: ids[1], leaseOwner: "gone", at: start.addingTimeInterval(4),
+                                                 recipients: [.init(address: "m1@example.com", outcome: .temporary, replyCode: 451)],
+                                                 queueID: nil, retryAt: start.addingTimeInterval(5))) == .retrying)
+        // At +6 s the lease on m0 still holds: the retry (due +5 s) and the queued m2, m3 go, oldest first.
+        let early = try store.claim(owner: "w", now: start.addingTimeInterval(6), lease: 10, limit: 2)
+        #expect(early.map(\.entry.id!) == [ids[2], ids[3]])
+        #expect(early.map(\.pendingRecipients) == [["m2@example.com"], ["m3@example.com"]])
+        let retry = try store.claim(owner: "w", now: start.addingTimeInterval(6), lease: 10, limit: 16)
+        #expect(retry.map(\.entry.id!) == [ids[1]])
+        #expect(String(decoding: retry[0].message, as: UTF8.self).contains("Subject: m1"))
+        // At +14 s m0's lease has lapsed: it is taken again, by the new owner.
+        #expect(try store.claim(owner: "w", now: start.addingTimeInterval(13), lease: 10, limit: 16).isEmpty)
+        let lapsed = try store.claim(owner: "w2", now: start.addingTimeInterval(14), lease: 10, limit: 16)
+        #expect(lapsed.map(\.entry.id!) == [ids[0]])
+        #expect(lapsed[0].entry.leaseOwner == "w2")
+        #expect(lapsed[0].entry.status == .sending)
+    }
+
     @Test func senderRejectionSuppressesNobody() async throws {
         let (store, dir) = try Self.tempStore()
         defer { try? FileManager.default.removeItem(at: dir) }
