@@ -54,8 +54,11 @@ case "store":
     let enqueue = seconds(ContinuousClock.now - clock)
     clock = ContinuousClock.now
     var done = 0
+    var claiming = Duration.zero
     while true {
+        let start = ContinuousClock.now
         let claimed = try store.claim(owner: "bench", now: Date(), lease: 300, limit: 16)
+        claiming += ContinuousClock.now - start
         if claimed.isEmpty { break }
         for c in claimed {
             try store.complete(AttemptResult(outboxID: c.entry.id!, leaseOwner: "bench", at: Date(),
@@ -65,8 +68,8 @@ case "store":
         }
     }
     let claim = seconds(ContinuousClock.now - clock)
-    print(String(format: "herald store %@: enqueue %.0f/s, claim+complete %.0f/s (%d entries)",
-                 durability.rawValue, Double(count) / enqueue, Double(done) / claim, done))
+    print(String(format: "herald store %@: enqueue %.0f/s, claim+complete %.0f/s (%d entries; %.0f %% of it in claims)",
+                 durability.rawValue, Double(count) / enqueue, Double(done) / claim, done, 100 * seconds(claiming) / claim))
 
 case "e2e", "latency":
     let (store, dir) = try freshStore(.full)
