@@ -34,9 +34,20 @@ public struct RichText: Sendable, Equatable {
     /// Plain text, for the PDF outline.
     public var plain: String
 
-    public init(markup: String, plain: String) {
+    /// The links, by byte range of the text Pango lays out from `markup`.
+    public var links: [Link]
+
+    /// A clickable range: bytes `start..<end` of the laid-out text open `uri`.
+    public struct Link: Sendable, Equatable {
+        public var start: Int
+        public var end: Int
+        public var uri: String
+    }
+
+    public init(markup: String, plain: String, links: [Link] = []) {
         self.markup = markup
         self.plain = plain
+        self.links = links
     }
 
     /// Plain text, escaped for markup.
@@ -45,16 +56,18 @@ public struct RichText: Sendable, Equatable {
     }
 
     static func escape(_ text: String) -> String {
+        // Most texts (every table cell) have nothing to escape: return them as they are.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
         var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
+        out.reserveCapacity(text.utf8.count + 16)
+        for c in text.unicodeScalars {
             switch c {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(c)
+            default: out.unicodeScalars.append(c)
             }
         }
         return out

@@ -235,17 +235,55 @@ public enum DocumentParser {
                      zebra: e.attributes["zebra"] != "false")
     }
 
-    /// Inline content as Pango markup: <b>, <i>, <color value="#rrggbb">, <a href="...">.
+    /// Inline content as Pango markup: <b>, <i>, <color value="#rrggbb">, <a href="...">, <br/>.
+    ///
+    /// White space collapses as in HTML while the markup is built, so the byte offsets of the
+    /// links are those of the text Pango lays out.
     static func rich(_ e: XMLTree.Element) throws -> RichText {
         var markup = ""
+        // The text Pango will see (markup without tags, entities decoded): link ranges index it.
+        var laidOut = 0
         var plain = ""
+        var pendingSpace = false
+        // White space right after a <br/> would indent the new line: it goes, as in HTML.
+        var afterBreak = false
+        var links: [RichText.Link] = []
+        var openLink: (start: Int?, uri: String)?
+        // A space pending before a tag goes before it, so a link or bold run does not start with one.
+        func flushSpace() {
+            if pendingSpace {
+                markup += " "; laidOut += 1; plain += " "
+                pendingSpace = false
+            }
+        }
+        func emit(_ c: Unicode.Scalar) {
+            flushSpace()
+            if openLink != nil && openLink!.start == nil { openLink!.start = laidOut }
+            switch c {
+            case "&": markup += "&amp;"
+            case "<": markup += "&lt;"
+            case ">": markup += "&gt;"
+            case "\"": markup += "&quot;"
+            case "'": markup += "&#39;"
+            default: markup.unicodeScalars.append(c)
+            }
+            laidOut += String(c).utf8.count
+            plain.unicodeScalars.append(c == "\n" ? " " : c)
+            afterBreak = c == "\n"
+        }
         func walk(_ nodes: [XMLTree.Node]) throws {
             for node in nodes {
                 switch node {
                 case .text(let t):
-                    markup += RichText.escape(t)
-                    plain += t
+                    for c in t.unicodeScalars {
+                        if c == " " || c == "\t" || c == "\n" || c == "\r" {
+                            pendingSpace = laidOut > 0 && !afterBreak
+                        } else {
+                            emit(c)
+                        }
+                    }
                 case .element(let child):
+                    if child.name != "br" { flushSpace() }
                     switch child.name {
                     case "b": markup += "<b>"; try walk(child.nodes); markup += "</b>"
                     case "i": markup += "<i>"; try walk(child.nodes); markup += "</i>"
@@ -255,8 +293,17 @@ public enum DocumentParser {
                         }
                         markup += "<span foreground=\"\(v)\">"; try walk(child.nodes); markup += "</span>"
                     case "a":
+                        let uri = try linkTarget(child)
+                        guard openLink == nil else {
+                            throw ReportError(.document, "<a> inside <a>: links do not nest; close the first one", line: child.line)
+                        }
+                        openLink = (nil, uri)
                         markup += "<span foreground=\"#0969da\" underline=\"single\">"; try walk(child.nodes); markup += "</span>"
-                    case "br": markup += "\u{2028}"; plain += " "
+                        if let start = openLink?.start, laidOut > start { links.append(RichText.Link(start: start, end: laidOut, uri: uri)) }
+                        openLink = nil
+                    case "br":
+                        pendingSpace = false
+                        emit("\n")
                     default:
                         throw ReportError(.document, "<\(child.name)> is not inline; inside <\(e.name)> use b, i, color, a or br", line: child.line)
                     }
@@ -264,26 +311,24 @@ public enum DocumentParser {
             }
         }
         try walk(e.nodes)
-        // White space collapses as in HTML; a <br/> (kept as U+2028 meanwhile) becomes a line break.
-        return RichText(markup: Self.collapse(markup).replacingOccurrences(of: "\u{2028}", with: "\n"),
-                        plain: Self.collapse(plain))
+        return RichText(markup: markup, plain: plain, links: links)
     }
 
-    /// Collapses runs of white space (as HTML does), so template indentation does not show.
-    static func collapse(_ s: String) -> String {
-        var out = ""
-        var pendingSpace = false
-        for c in s {
-            if c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n" {
-                pendingSpace = !out.isEmpty
-                continue
-            }
-            if pendingSpace { out.append(" ") }
-            pendingSpace = false
-            out.append(c)
+    /// The `href` of an `<a>`: an absolute http, https or mailto URI without spaces or quotes.
+    static func linkTarget(_ a: XMLTree.Element) throws -> String {
+        guard let href = a.attributes["href"], !href.isEmpty else {
+            throw ReportError(.document, "<a> needs href=\"https://...\" (the address the link opens)", line: a.line)
         }
-        return out
+        let lower = href.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:") else {
+            throw ReportError(.document, "<a href=\"\(href)\">: a link must start with https://, http:// or mailto:", line: a.line)
+        }
+        guard href.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0 != "'" && $0 != "\\" && $0 != "\"" }) else {
+            throw ReportError(.document, "<a href>: the address contains a space, quote, backslash or control character; percent-encode it (%20, %27)", line: a.line)
+        }
+        return href
     }
+
 }
 
 /// A small element tree built with Foundation's XMLParser, with line numbers for error messages.

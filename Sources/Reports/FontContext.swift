@@ -44,10 +44,13 @@ final class FontContext {
     }
 
     /// The layout of `markup` in `font` at `width`, made once per distinct text and geometry.
-    func layout(_ markup: String, font: String, width: Double, alignment: Alignment = .left, singleLine: Bool = false) -> TextLayout {
-        let key = "\(font)|\(width)|\(alignment.rawValue)|\(singleLine)|\(markup)"
+    func layout(_ markup: String, font: String, width: Double, alignment: Alignment = .left, singleLine: Bool = false,
+                links: [RichText.Link] = []) -> TextLayout {
+        var key = "\(font)|\(width)|\(alignment.rawValue)|\(singleLine)|\(markup)"
+        for link in links { key += "|\(link.start)-\(link.end) \(link.uri)" }
         if let cached = layouts[key] { return cached }
-        let made = TextLayout(self, markup: markup, font: font, width: width, alignment: alignment, singleLine: singleLine)
+        let made = TextLayout(self, markup: markup, font: font, width: width, alignment: alignment, singleLine: singleLine,
+                              links: links)
         layouts[key] = made
         return made
     }
@@ -66,9 +69,13 @@ final class TextLayout {
     let layout: OpaquePointer
     let width: Double
     let height: Double
+    /// Clickable ranges of the text, drawn as PDF link annotations.
+    let links: [RichText.Link]
 
     /// - Parameter singleLine: cut long text with "…" instead of wrapping (chart labels).
-    init(_ fonts: FontContext, markup: String, font: String, width: Double, alignment: Alignment = .left, singleLine: Bool = false) {
+    init(_ fonts: FontContext, markup: String, font: String, width: Double, alignment: Alignment = .left, singleLine: Bool = false,
+         links: [RichText.Link] = []) {
+        self.links = links
         layout = pango_layout_new(fonts.context)
         let description = pango_font_description_from_string(font)
         pango_layout_set_font_description(layout, description)
@@ -91,6 +98,29 @@ final class TextLayout {
         pango_layout_get_size(layout, &w, &h)
         self.width = Double(w) / Double(PANGO_SCALE)
         self.height = Double(h) / Double(PANGO_SCALE)
+    }
+
+    /// The rectangles (x, y, width, height, relative to the layout's top left) that `link` covers:
+    /// one per line it runs over.
+    func rectangles(of link: RichText.Link) -> [(Double, Double, Double, Double)] {
+        var rects: [(Double, Double, Double, Double)] = []
+        let iter = pango_layout_get_iter(layout)
+        defer { pango_layout_iter_free(iter) }
+        let scale = Double(PANGO_SCALE)
+        repeat {
+            guard let line = pango_layout_iter_get_line_readonly(iter) else { continue }
+            let lineStart = Int(line.pointee.start_index), lineEnd = lineStart + Int(line.pointee.length)
+            let from = max(link.start, lineStart), to = min(link.end, lineEnd)
+            guard from < to else { continue }
+            var logical = PangoRectangle()
+            pango_layout_iter_get_line_extents(iter, nil, &logical)
+            var x0: Int32 = 0, x1: Int32 = 0
+            pango_layout_line_index_to_x(line, Int32(from), 0, &x0)
+            pango_layout_line_index_to_x(line, Int32(to), 0, &x1)
+            let left = Double(logical.x + min(x0, x1)) / scale
+            rects.append((left, Double(logical.y) / scale, Double(abs(x1 - x0)) / scale, Double(logical.height) / scale))
+        } while pango_layout_iter_next_line(iter) != 0
+        return rects
     }
 
     deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }

@@ -49,6 +49,7 @@ public struct PDFRenderer: Sendable {
         let cr = cairo_create(surface)!
         defer { cairo_destroy(cr) }
         var outlineIDs: [Int: Int32] = [0: 0]   // heading level → id of the last outline item at that level
+        var linksUsed = false
         for (index, page) in layout.pages.enumerated() {
             // Page furniture ("Page X of Y") is laid out here, now that the page count is known.
             let furniture = PageLayout.furniture(layout.fonts, document: document, page: index + 1, of: layout.pages.count,
@@ -59,6 +60,16 @@ public struct PDFRenderer: Sendable {
                     cairo_set_source_rgb(cr, color.r, color.g, color.b)
                     cairo_move_to(cr, x, y)
                     pango_cairo_show_layout(cr, text.layout)
+                    for link in text.links {
+                        let rects = text.rectangles(of: link).map { r in
+                            String(format: "%.2f %.2f %.2f %.2f", x + r.0, y + r.1, r.2, r.3)
+                        }
+                        guard !rects.isEmpty else { continue }
+                        linksUsed = true
+                        // The parser admits no quote or backslash in a URI, so it needs no escaping here.
+                        cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='\(link.uri)' rect=[\(rects.joined(separator: " "))]")
+                        cairo_tag_end(cr, CAIRO_TAG_LINK)
+                    }
                 case let .rect(x, y, w, h, color):
                     cairo_set_source_rgb(cr, color.r, color.g, color.b)
                     cairo_rectangle(cr, x, y, w, h)
@@ -91,7 +102,9 @@ public struct PDFRenderer: Sendable {
         guard status == CAIRO_STATUS_SUCCESS else {
             throw ReportError(.render, "cairo: \(String(cString: cairo_status_to_string(status)))")
         }
-        return sink.data
+        // Link annotations make Cairo 1.16 leave an object it reserved unwritten, with a wrong
+        // cross-reference entry for it: readers (and qpdf --check) then see a damaged file.
+        return linksUsed ? PDFRepair.rebuildCrossReferences(sink.data) : sink.data
     }
 
     private func drawPNG(_ png: Data, cr: OpaquePointer, x: Double, y: Double, scale: Double) throws {

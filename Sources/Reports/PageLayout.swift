@@ -87,21 +87,21 @@ struct PageLayout {
         let width = Self.contentWidth
         switch block {
         case let .heading(level, text):
-            let t = fonts.layout(text.markup, font: headingFont(level), width: width)
+            let t = fonts.layout(text.markup, font: headingFont(level), width: width, links: text.links)
             ensure(t.height + 10)
             y += level == 1 ? 8 : 4
             emit(.outline(level: level, title: text.plain, y: y))
             emit(.text(t, x: Self.margin, y: y, color: .text))
             y += t.height + (level == 1 ? 10 : 6)
         case let .paragraph(text):
-            let t = fonts.layout(text.markup, font: Self.body, width: width)
+            let t = fonts.layout(text.markup, font: Self.body, width: width, links: text.links)
             ensure(t.height)
             emit(.text(t, x: Self.margin, y: y, color: .text))
             y += t.height + 8
         case let .list(ordered, items):
             for (i, item) in items.enumerated() {
                 let marker = fonts.layout(ordered ? "\(i + 1)." : "•", font: Self.body, width: 18)
-                let t = fonts.layout(item.markup, font: Self.body, width: width - 18)
+                let t = fonts.layout(item.markup, font: Self.body, width: width - 18, links: item.links)
                 ensure(t.height)
                 emit(.text(marker, x: Self.margin, y: y, color: .text))
                 emit(.text(t, x: Self.margin + 18, y: y, color: .text))
@@ -112,7 +112,7 @@ struct PageLayout {
             let keyWidth = width * 0.32
             for pair in pairs {
                 let k = fonts.layout(RichText.escape(pair.key), font: Self.body, width: keyWidth - 8)
-                let v = fonts.layout(pair.value.markup, font: Self.body, width: width - keyWidth)
+                let v = fonts.layout(pair.value.markup, font: Self.body, width: width - keyWidth, links: pair.value.links)
                 let h = max(k.height, v.height)
                 ensure(h + 4)
                 emit(.text(k, x: Self.margin, y: y + 2, color: .muted))
@@ -159,7 +159,7 @@ struct PageLayout {
                 var markup = cell.text.markup
                 if bold || cell.status != nil { markup = "<b>\(markup)</b>" }
                 cells.append(fonts.layout(markup, font: Self.body, width: width - 2 * pad,
-                                        alignment: table.alignments[i]))
+                                        alignment: table.alignments[i], links: cell.text.links))
             }
             return (cells, (cells.map(\.height).max() ?? 0) + 2 * pad)
         }

@@ -124,6 +124,10 @@ import Testing
         ("<report><img src=\"/etc/passwd\"/></report>", "relative to the report's directory", 1),
         ("<report><img src=\"../secret.png\"/></report>", "relative to the report's directory", 1),
         ("<report><chart type=\"timeseries\"><series name=\"a\">inf:1 1:2</series></chart></report>", "is not EPOCH:VALUE", 1),
+        ("<report>\n\n<p><a>docs</a></p></report>", "<a> needs href", 3),
+        ("<report><p><a href=\"javascript:alert(1)\">x</a></p></report>", "must start with https://, http:// or mailto:", 1),
+        ("<report><p><a href=\"https://x.example/a b\">x</a></p></report>", "percent-encode it", 1),
+        ("<report><p><a href=\"https://a.example/\"><a href=\"https://b.example/\">x</a></a></p></report>", "links do not nest", 1),
     ])
     func badDocumentsNameTheProblem(xml: String, message: String, line: Int) {
         let error = #expect(throws: ReportError.self) { try DocumentParser.parse(Data(xml.utf8)) }
@@ -134,6 +138,54 @@ import Testing
     @Test func lineBreaksSurviveWhiteSpaceCollapsing() throws {
         let doc = try DocumentParser.parse(Data("<report><p>one\n   two<br/>three</p></report>".utf8))
         #expect(doc.blocks == [.paragraph(RichText(markup: "one two\nthree", plain: "one two three"))])
+        // No space lingers at the end of a line or indents the next one.
+        let spaced = try DocumentParser.parse(Data("<report><p>one <br/>\n  two</p></report>".utf8))
+        #expect(spaced.blocks == [.paragraph(RichText(markup: "one\ntwo", plain: "one two"))])
+    }
+
+    @Test func linkRangesIndexTheLaidOutText() throws {
+        let doc = try DocumentParser.parse(Data("""
+            <report><p>  Größe &amp;
+              <a href="https://x.example/runbook?id=7">the <b>run  book</b></a>  now</p></report>
+            """.utf8))
+        let text = RichText(markup: "Größe &amp; <span foreground=\"#0969da\" underline=\"single\">the <b>run book</b></span> now",
+                            plain: "Größe & the run book now",
+                            links: [.init(start: 10, end: 22, uri: "https://x.example/runbook?id=7")])
+        #expect(doc.blocks == [.paragraph(text)])
+        // Bytes 10..<22 of "Größe & the run book now" (ö and ß take two bytes each) are "the run book".
+        #expect(String(decoding: Array(text.plain.utf8)[10..<22], as: UTF8.self) == "the run book")
+    }
+
+    @Test func linksAreClickableAndTheFileIsSound() throws {
+        let long = String(repeating: "a long link text that wraps ", count: 6)
+        let xml = """
+            <report title="Links"><p>Before <a href="https://status.example/incidents/42">\(long)</a> after.</p>
+            <p>Write to <a href="mailto:ops@example.com">ops@example.com</a>.</p>
+            <table><tr><td><a href="https://grafana.example/d/abc">db-1</a></td><td>OK</td></tr></table></report>
+            """
+        let pdf = try Self.renderer.render(DocumentParser.parse(Data(xml.utf8)))
+        let url = try Self.write(pdf)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let check = try Self.tool("qpdf", ["--check", url.path])
+        #expect(check.status == 0, "\(check.output)")
+        let links = try Self.tool("pdfinfo", ["-url", url.path]).output
+        for uri in ["https://status.example/incidents/42", "mailto:ops@example.com", "https://grafana.example/d/abc"] {
+            #expect(links.contains(uri), "\(links)")
+        }
+        #expect(try Self.tool("pdftotext", [url.path, "-"]).output.contains("Before a long link text"))
+
+        // The wrapped link covers its own text on each line it runs over, not the whole paragraph.
+        guard case let .paragraph(rich) = try DocumentParser.parse(Data(xml.utf8)).blocks[0] else { Issue.record("no paragraph"); return }
+        let fonts = try FontContext(fontsDirectory: packageRoot.appendingPathComponent("Fonts").path)
+        let layout = fonts.layout(rich.markup, font: PageLayout.body, width: 200, links: rich.links)
+        let rects = layout.rectangles(of: rich.links[0])
+        #expect(rects.count >= 4, "\(rects)")
+        #expect(rects[0].0 > 20)                       // after "Before " on the first line
+        #expect(rects.dropFirst().allSatisfy { $0.0 < 1 })   // from the left edge on the next lines
+        #expect(zip(rects, rects.dropFirst()).allSatisfy { $0.1 + $0.3 <= $1.1 + 0.01 })   // one below the other
+        #expect(rects.allSatisfy { $0.2 > 0 && $0.2 <= 200 && $0.3 > 8 && $0.3 < 16 })
+        // Rendering twice gives the same bytes, repair included.
+        #expect(try Self.renderer.render(DocumentParser.parse(Data(xml.utf8))) == pdf)
     }
 
     @Test func fontsOnlyFromTheConfiguredDirectory() throws {
