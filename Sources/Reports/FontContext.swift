@@ -15,7 +15,20 @@ final class FontContext {
     /// name), and a Pango layout can be drawn at any number of places.
     private var layouts: [String: TextLayout] = [:]
 
+    /// Pango starts a thread that calls FcInit, which loads the host's whole fontconfig setup
+    /// (every file under /etc/fonts, the system font caches), and waits for it before the first
+    /// layout. Herald never uses that configuration, so it installs an empty one as the process's
+    /// current configuration once: FcInit then has nothing to load, and no host font can be found
+    /// through the default configuration either.
+    private static let emptyDefault: Void = {
+        if let empty = FcConfigCreate() {
+            _ = FcConfigSetCurrent(empty)
+            FcConfigDestroy(empty)   // the current configuration holds its own reference
+        }
+    }()
+
     init(fontsDirectory: String) throws {
+        Self.emptyDefault
         guard let config = FcConfigCreate() else { throw ReportError(.fonts, "fontconfig could not create a configuration") }
         // An empty configuration has no cache directory and fontconfig complains on stderr; give it one.
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("herald-fontconfig").path
