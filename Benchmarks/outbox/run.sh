@@ -9,9 +9,12 @@ count=${1:-10000}
 ../../scripts/setup >/dev/null
 swift build -c release >&2
 bench=$(swift build -c release --show-bin-path)/OutboxBench
-for durability in full normal; do
-  "$bench" store --count "$count" --durability "$durability"
-  python3 sqlite_queue.py "$count" "$durability"
+# Three rounds, Herald and the Python queue alternating, so both see the same moments of a shared machine.
+for round in 1 2 3; do
+  for durability in full normal; do
+    "$bench" store --count "$count" --durability "$durability"
+    python3 sqlite_queue.py "$count" "$durability"
+  done
 done
 source ../start_sink.sh
 for workers in 1 4; do
