@@ -86,8 +86,9 @@ private func drawTimeSeries(_ c: TimeSeriesChart, _ cr: OpaquePointer, _ fonts: 
         cairo_move_to(cr, px(instant), plotY + plotH); cairo_line_to(cr, px(instant), plotY + plotH + 3); cairo_stroke(cr)
         text(cr, fonts, label, px(instant) - 30, plotY + plotH + 3, width: 60, alignment: .center)
     }
-    // Series: reduced to the pixel width without losing peaks; a gap breaks the line.
-    let buckets = Int(plotW * 2)
+    // Series: reduced to the pixel width (a point is a pixel at 72 dpi), keeping each column's
+    // minimum and maximum so no peak is lost; a gap breaks the line.
+    let buckets = Int(plotW)
     for (i, series) in c.series.enumerated() {
         let (color, pattern) = seriesStyles[i % seriesStyles.count]
         let points = reduceToPixels(series.points, start: start, end: end, buckets: buckets)
