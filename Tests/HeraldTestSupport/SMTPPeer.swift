@@ -75,8 +75,12 @@ public struct TestCA: Sendable {
     public let serverCert: String
     public let serverKey: String
 
+    private static let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-ca-\(getpid())")
+
     private static let made: Result<TestCA, NSError> = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-ca-\(getpid())")
+        let dir = directory
+        // The CA lives as long as the test process; it goes with it.
+        atexit { try? FileManager.default.removeItem(at: TestCA.directory) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [Python.peers.appendingPathComponent("make_test_ca.sh").path, dir.path]

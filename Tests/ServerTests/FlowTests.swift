@@ -398,7 +398,8 @@ import Testing
             #expect(entries.contains { $0["action"] as? String == "smtp.test" && ($0["detail"] as? String)?.isEmpty == false })
 
             // A server that refuses the password gives the verdict, not an error status.
-            let refusing = try SMTPPeerHolder.start(["--auth", "reports:right"])
+            let refusing = try SMTPPeer(["--auth", "reports:right"])
+            defer { refusing.stop() }
             let failed = try await api.call(.post, "/api/v1/smtp/test", json: [
                 "to": "admin@herald.test",
                 "settings": ["host": "127.0.0.1", "port": refusing.port, "tls": "none", "username": "reports", "password": "wrong",
@@ -451,19 +452,5 @@ import Testing
         let wal = (try? Data(contentsOf: h.dir.appendingPathComponent("herald.sqlite-wal"))) ?? Data()
         #expect(raw.range(of: Data(password.utf8)) == nil && wal.range(of: Data(password.utf8)) == nil)
         #expect(try h.core.smtpSettings()?.password?.value == password)
-    }
-}
-
-/// Keeps extra peers alive for the rest of the test process (they exit when it does).
-enum SMTPPeerHolder {
-    nonisolated(unsafe) static var peers: [SMTPPeer] = []
-    static let lock = NSLock()
-
-    static func start(_ options: [String]) throws -> SMTPPeer {
-        let peer = try SMTPPeer(options)
-        lock.lock()
-        peers.append(peer)
-        lock.unlock()
-        return peer
     }
 }
