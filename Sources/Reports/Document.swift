@@ -60,17 +60,20 @@ public struct RichText: Sendable, Equatable {
         guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
+        for c in text.unicodeScalars { appendEscaped(c, to: &out) }
         return out
+    }
+
+    /// Appends `c` to markup, as an entity when Pango's markup parser would read it as syntax.
+    static func appendEscaped(_ c: Unicode.Scalar, to markup: inout String) {
+        switch c {
+        case "&": markup += "&amp;"
+        case "<": markup += "&lt;"
+        case ">": markup += "&gt;"
+        case "\"": markup += "&quot;"
+        case "'": markup += "&#39;"
+        default: markup.unicodeScalars.append(c)
+        }
     }
 }
 

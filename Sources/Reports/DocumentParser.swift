@@ -259,15 +259,8 @@ public enum DocumentParser {
         func emit(_ c: Unicode.Scalar) {
             flushSpace()
             if openLink != nil && openLink!.start == nil { openLink!.start = laidOut }
-            switch c {
-            case "&": markup += "&amp;"
-            case "<": markup += "&lt;"
-            case ">": markup += "&gt;"
-            case "\"": markup += "&quot;"
-            case "'": markup += "&#39;"
-            default: markup.unicodeScalars.append(c)
-            }
-            laidOut += String(c).utf8.count
+            RichText.appendEscaped(c, to: &markup)
+            laidOut += UTF8.width(c)
             plain.unicodeScalars.append(c == "\n" ? " " : c)
             afterBreak = c == "\n"
         }
