@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// Reads a report document in Herald's XML form (see ReportTemplates/README.md).
 public enum DocumentParser {
@@ -322,74 +319,4 @@ public enum DocumentParser {
         return href
     }
 
-}
-
-/// A small element tree built with Foundation's XMLParser, with line numbers for error messages.
-enum XMLTree {
-    indirect enum Node {
-        case text(String)
-        case element(Element)
-    }
-
-    struct Element {
-        var name: String
-        var attributes: [String: String]
-        var children: [Element]
-        var text: String
-        var nodes: [Node]
-        var line: Int
-    }
-
-    static func parse(_ data: Data) throws -> Element {
-        let parser = XMLParser(data: data)
-        let builder = Builder()
-        parser.delegate = builder
-        if !parser.parse() || builder.root == nil {
-            let line = parser.lineNumber
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "not well-formed"
-            throw ReportError(.document, "the document is not well-formed XML (\(reason)); check for unescaped & or < and unclosed elements", line: line)
-        }
-        return builder.root!
-    }
-
-    final class Builder: NSObject, XMLParserDelegate {
-        /// Trims ASCII white space; Foundation's trimmingCharacters goes through NSString and showed
-        /// up in profiles at one call per element.
-        static func trim(_ s: String) -> String {
-            let utf8 = s.utf8
-            guard let first = utf8.firstIndex(where: { $0 > 32 }) else { return "" }
-            let last = utf8.lastIndex(where: { $0 > 32 })!
-            if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return s }
-            return String(s[first...last])
-        }
-
-        var stack: [Element] = []
-        var root: Element?
-
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
-            stack.append(Element(name: name, attributes: attributes, children: [], text: "", nodes: [], line: parser.lineNumber))
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            guard !stack.isEmpty else { return }
-            stack[stack.count - 1].text += string
-            if case .text(let previous)? = stack[stack.count - 1].nodes.last {
-                stack[stack.count - 1].nodes[stack[stack.count - 1].nodes.count - 1] = .text(previous + string)
-            } else {
-                stack[stack.count - 1].nodes.append(.text(string))
-            }
-        }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            var element = stack.removeLast()
-            element.text = Self.trim(element.text)
-            if stack.isEmpty {
-                root = element
-            } else {
-                stack[stack.count - 1].children.append(element)
-                stack[stack.count - 1].nodes.append(.element(element))
-            }
-        }
-    }
 }
