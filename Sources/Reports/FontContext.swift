@@ -14,6 +14,8 @@ final class FontContext {
     /// Laid-out texts by content and geometry: a report repeats many cell texts ("OK", a service
     /// name), and a Pango layout can be drawn at any number of places.
     private var layouts: [String: TextLayout] = [:]
+    /// Parsed font descriptions by their string ("DejaVu Sans Bold 14"): a report uses a handful.
+    private var descriptions: [String: OpaquePointer] = [:]
 
     /// Pango starts a thread that calls FcInit, which loads the host's whole fontconfig setup
     /// (every file under /etc/fonts, the system font caches), and waits for it before the first
@@ -54,6 +56,7 @@ final class FontContext {
         cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
         pango_cairo_context_set_font_options(context, options)
         pango_cairo_context_set_resolution(context, 72)
+        pango_context_set_round_glyph_positions(context, 0)
     }
 
     /// The layout of `markup` in `font` at `width`, made once per distinct text and geometry.
@@ -68,8 +71,17 @@ final class FontContext {
         return made
     }
 
+    /// The font description for `font`, parsed once.
+    func description(_ font: String) -> OpaquePointer {
+        if let known = descriptions[font] { return known }
+        let made = pango_font_description_from_string(font)!
+        descriptions[font] = made
+        return made
+    }
+
     deinit {
         layouts.removeAll()
+        for description in descriptions.values { pango_font_description_free(description) }
         g_object_unref(UnsafeMutableRawPointer(context))
         g_object_unref(UnsafeMutableRawPointer(fontMap))
         cairo_font_options_destroy(options)
@@ -90,9 +102,7 @@ final class TextLayout {
          links: [RichText.Link] = []) {
         self.links = links
         layout = pango_layout_new(fonts.context)
-        let description = pango_font_description_from_string(font)
-        pango_layout_set_font_description(layout, description)
-        pango_font_description_free(description)
+        pango_layout_set_font_description(layout, fonts.description(font))
         pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         if singleLine { pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END) }

@@ -54,10 +54,19 @@ public struct PDFRenderer: Sendable {
             // Page furniture ("Page X of Y") is laid out here, now that the page count is known.
             let furniture = PageLayout.furniture(layout.fonts, document: document, page: index + 1, of: layout.pages.count,
                                                  isTitlePage: index == 0 && !document.titlePage.isEmpty)
-            for op in page + furniture {
-                switch op {
+            let ops = page + furniture
+            var current: RGB?   // the source colour set last, so a run of same-coloured texts sets it once
+            func use(_ color: RGB) {
+                guard current != color else { return }
+                cairo_set_source_rgb(cr, color.r, color.g, color.b)
+                current = color
+            }
+            var i = 0
+            while i < ops.count {
+                defer { i += 1 }
+                switch ops[i] {
                 case let .text(text, x, y, color):
-                    cairo_set_source_rgb(cr, color.r, color.g, color.b)
+                    use(color)
                     cairo_move_to(cr, x, y)
                     pango_cairo_show_layout(cr, text.layout)
                     for link in text.links {
@@ -71,21 +80,30 @@ public struct PDFRenderer: Sendable {
                         cairo_tag_end(cr, CAIRO_TAG_LINK)
                     }
                 case let .rect(x, y, w, h, color):
-                    cairo_set_source_rgb(cr, color.r, color.g, color.b)
+                    use(color)
                     cairo_rectangle(cr, x, y, w, h)
                     cairo_fill(cr)
                 case let .line(x1, y1, x2, y2, color, width):
-                    cairo_set_source_rgb(cr, color.r, color.g, color.b)
+                    // Consecutive rules of one colour and width (a page of table rows): one path, one stroke.
+                    use(color)
                     cairo_set_line_width(cr, width)
                     cairo_move_to(cr, x1, y1)
                     cairo_line_to(cr, x2, y2)
+                    while i + 1 < ops.count, case let .line(x1, y1, x2, y2, next, nextWidth) = ops[i + 1],
+                          next == color, nextWidth == width {
+                        cairo_move_to(cr, x1, y1)
+                        cairo_line_to(cr, x2, y2)
+                        i += 1
+                    }
                     cairo_stroke(cr)
                 case let .chart(chart, x, y, width):
                     cairo_save(cr)
                     chart.draw(cr, fonts: layout.fonts, x: x, y: y, width: width)
                     cairo_restore(cr)
+                    current = nil
                 case let .image(png, x, y, scale):
                     try drawPNG(png, cr: cr, x: x, y: y, scale: scale)
+                    current = nil
                 case let .outline(level, title, y):
                     let parent = outlineIDs[level - 1] ?? 0
                     let id = cairo_pdf_surface_add_outline(surface, parent, title,
@@ -150,7 +168,7 @@ final class PNGSource {
 }
 
 /// An RGB colour, 0–1.
-struct RGB {
+struct RGB: Equatable {
     let r: Double, g: Double, b: Double
     init(_ hex: UInt32) {
         r = Double((hex >> 16) & 0xFF) / 255

@@ -165,20 +165,40 @@ struct PageLayout {
         }
         let header = table.header.map { layoutRow($0, bold: true) }
         let headerHeight = header.reduce(0) { $0 + $1.height }
+        // A page's part of the table is drawn in layers: row fills, status fills, texts, rules;
+        // status fills and texts grouped by colour. Rows do not overlap, so the picture is the same
+        // as row by row, but the PDF gets a few runs of text instead of a text object and a colour
+        // change per cell (the renderer joins a run of same-coloured rules into one path).
+        var fills: [DrawOp] = [], statusFills: [(RGB, DrawOp)] = [], texts: [(RGB, DrawOp)] = [], rules: [DrawOp] = []
         func drawRow(_ row: (cells: [TextLayout], height: Double), source: [Cell], fill: RGB?) {
             var x = Self.margin
-            if let fill { emit(.rect(x: x, y: y, w: Self.contentWidth, h: row.height, color: fill)) }
+            if let fill { fills.append(.rect(x: x, y: y, w: Self.contentWidth, h: row.height, color: fill)) }
             for (i, cell) in row.cells.enumerated() {
                 var color = RGB.text
                 if i < source.count, let status = source[i].status {
-                    emit(.rect(x: x + 1, y: y + 1, w: widths[i] - 2, h: row.height - 2, color: .status(status)))
+                    statusFills.append((.status(status), .rect(x: x + 1, y: y + 1, w: widths[i] - 2, h: row.height - 2, color: .status(status))))
                     color = .white
                 }
-                emit(.text(cell, x: x + pad, y: y + pad, color: color))
+                texts.append((color, .text(cell, x: x + pad, y: y + pad, color: color)))
                 x += widths[i]
             }
             y += row.height
-            emit(.line(x1: Self.margin, y1: y, x2: Self.margin + Self.contentWidth, y2: y, color: .rule, width: 0.5))
+            rules.append(.line(x1: Self.margin, y1: y, x2: Self.margin + Self.contentWidth, y2: y, color: .rule, width: 0.5))
+        }
+        func flush() {
+            for op in fills { emit(op) }
+            for group in [statusFills, texts] {
+                var colours: [RGB] = []
+                for (colour, _) in group where !colours.contains(colour) { colours.append(colour) }
+                for colour in colours {
+                    for (c, op) in group where c == colour { emit(op) }
+                }
+            }
+            for op in rules { emit(op) }
+            fills.removeAll(keepingCapacity: true)
+            statusFills.removeAll(keepingCapacity: true)
+            texts.removeAll(keepingCapacity: true)
+            rules.removeAll(keepingCapacity: true)
         }
         func drawHeader() {
             for (i, row) in header.enumerated() { drawRow(row, source: table.header[i], fill: .headerFill) }
@@ -189,11 +209,13 @@ struct PageLayout {
         for (index, row) in table.rows.enumerated() {
             let laid = layoutRow(row, bold: false)
             if y + laid.height > Self.bottom {
+                flush()
                 newPage()
                 drawHeader()
             }
             drawRow(laid, source: row, fill: table.zebra && index % 2 == 1 ? .zebra : nil)
         }
+        flush()
         y += 10
     }
 
