@@ -35,3 +35,7 @@ CURLcode herald_curl_getinfo_string(CURL *handle, CURLINFO info, const char **va
 CURLcode herald_curl_getinfo_certinfo(CURL *handle, struct curl_certinfo **value) {
     return curl_easy_getinfo(handle, CURLINFO_CERTINFO, value);
 }
+
+CURLcode herald_curl_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}

@@ -1,6 +1,8 @@
 import CCurl
 
-/// What libcurl's debug callback tells about an SMTP conversation, parsed as it arrives.
+/// An SMTP conversation: what libcurl's debug callback tells while it opens the connection
+/// (greeting, EHLO, STARTTLS, TLS, AUTH), parsed as it arrives, and the transactions Herald runs
+/// itself afterwards (``exchange(_:_:lines:)``).
 ///
 /// libcurl reports each command it sends (`CURLINFO_HEADER_OUT`), each reply line it reads
 /// (`CURLINFO_HEADER_IN`) and informational text (`CURLINFO_TEXT`). Herald pairs commands with
@@ -155,6 +157,15 @@ final class Conversation {
             authSucceeded = reply.isPositive
         }
         replyLines.removeAll(keepingCapacity: true)
+    }
+
+    /// Records a command Herald sent itself on the connection and the server's reply to it
+    /// (``SMTPWire``; the commands carry no secrets). With pipelining the replies arrive after all
+    /// the commands; the record pairs each command with its own reply.
+    func exchange(_ command: String, _ reply: SMTPReply, lines: [String]) {
+        transcript.append(TranscriptLine(direction: .client, text: command))
+        for line in lines { transcript.append(TranscriptLine(direction: .server, text: line)) }
+        exchanges.append(Exchange(command: command, reply: reply))
     }
 
     /// Whether `command`'s first word is `verb` (upper-case ASCII), compared without allocating.

@@ -14,7 +14,6 @@ final class CurlEasy {
     let handle: UnsafeMutableRawPointer
     /// libcurl writes its detailed error text here (CURLOPT_ERRORBUFFER needs CURL_ERROR_SIZE bytes).
     private let errorBuffer: UnsafeMutablePointer<CChar>
-    private var recipientList: UnsafeMutablePointer<curl_slist>?
 
     init() throws {
         _ = curlGlobal
@@ -28,9 +27,8 @@ final class CurlEasy {
     }
 
     deinit {
-        // Cleanup sends QUIT on a connection that is still open.
+        // Cleanup closes the connection (for SMTP, SMTPConnection has said QUIT itself before).
         curl_easy_cleanup(handle)
-        if let list = recipientList { curl_slist_free_all(list) }
         errorBuffer.deallocate()
     }
 
@@ -58,16 +56,6 @@ final class CurlEasy {
     @discardableResult
     func set(_ option: CURLoption, offset: Int64) -> CURLcode {
         herald_curl_setopt_offset(handle, option, curl_off_t(offset))
-    }
-
-    /// Sets CURLOPT_MAIL_RCPT; the list lives until replaced or the handle goes.
-    func setRecipients(_ recipients: [String]?) {
-        herald_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil)
-        if let list = recipientList { curl_slist_free_all(list) }
-        recipientList = nil
-        guard let recipients else { return }
-        for r in recipients { recipientList = curl_slist_append(recipientList, "<\(r)>") }
-        herald_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipientList)
     }
 
     func info(_ info: CURLINFO) -> Int {

@@ -2,28 +2,6 @@ import CCurl
 import Foundation
 import Mail
 
-/// The bytes libcurl reads as the message body.
-private final class Upload {
-    var bytes: [UInt8] = []
-    var offset = 0
-}
-
-private let readCallback: herald_curl_io_callback = { buffer, size, count, userdata in
-    guard let buffer, let userdata else { return 0 }
-    let upload = Unmanaged<Upload>.fromOpaque(userdata).takeUnretainedValue()
-    let n = min(size * count, upload.bytes.count - upload.offset)
-    if n > 0 {
-        upload.bytes.withUnsafeBytes { source in
-            _ = memcpy(buffer, source.baseAddress! + upload.offset, n)
-        }
-        upload.offset += n
-    }
-    return n
-}
-
-// Replies to custom commands (the NOOP probe) arrive as body data; nothing of it is needed.
-private let discardCallback: herald_curl_io_callback = { _, size, count, _ in size * count }
-
 private let debugCallback: herald_curl_debug_callback = { _, type, data, size, userdata in
     guard let data, let userdata else { return 0 }
     let conversation = Unmanaged<Conversation>.fromOpaque(userdata).takeUnretainedValue()
@@ -31,13 +9,15 @@ private let debugCallback: herald_curl_debug_callback = { _, type, data, size, u
     return 0
 }
 
-/// One SMTP session on one libcurl easy handle, used from one thread at a time.
+/// One SMTP session on one libcurl connection, used from one thread at a time.
 ///
-/// The first message on a connection is preceded by a `NOOP` probe: libcurl connects, says EHLO,
-/// upgrades with STARTTLS and authenticates, and Herald reads the capabilities before any mail
-/// goes out. That is how it refuses to send unauthenticated when credentials are configured but
-/// the server offers no AUTH (libcurl 7.88 skips AUTH silently then) and how it checks the
-/// message size against SIZE. Later messages reuse the connection; after any failure the next
+/// libcurl opens the connection (`CURLOPT_CONNECT_ONLY`): it connects, says EHLO, upgrades with
+/// STARTTLS and authenticates, and Herald reads the capabilities from the conversation before any
+/// mail goes out. That is how it refuses to send unauthenticated when credentials are configured
+/// but the server offers no AUTH (libcurl 7.88 skips AUTH silently then) and how it checks the
+/// message size against SIZE. The mail transactions themselves Herald runs on that connection
+/// (``SMTPWire``): MAIL, RCPT and DATA in one write when the server offers PIPELINING, one
+/// command at a time otherwise. Later messages reuse the connection; after any failure the next
 /// message opens a fresh one.
 // @unchecked Sendable: an SMTPConnection is used from one serial queue at a time (SMTPSession
 // owns it), so its handle and buffers are never touched concurrently.
@@ -45,12 +25,12 @@ final class SMTPConnection: @unchecked Sendable {
     let settings: SMTPSettings
     private let ehloName: String
     private var easy: CurlEasy?
+    private var wire: SMTPWire?
     let conversation = Conversation()
-    private let upload = Upload()
     private var lastUse: ContinuousClock.Instant?
     /// How long a connection may sit idle before it is probed again rather than trusted.
     private let idleBeforeProbe: Duration = .seconds(5)
-    /// Connections opened over this object's life (one per fresh easy handle or reconnect).
+    /// Connections opened over this object's life.
     private(set) var connectionsOpened = 0
 
     init(settings: SMTPSettings, keepTranscript: Bool = false) throws {
@@ -62,6 +42,14 @@ final class SMTPConnection: @unchecked Sendable {
 
     /// Ends the session with QUIT (when the connection is open) and frees the handle.
     func close() {
+        if let wire {
+            // libcurl sends no QUIT on a CONNECT_ONLY connection; say goodbye, but do not wait long.
+            wire.timeout = min(settings.commandTimeout, .seconds(2))
+            if (try? wire.write("QUIT\r\n")) != nil, let lines = try? wire.readReply(), let reply = SMTPReply(lines: lines) {
+                conversation.exchange("QUIT", reply, lines: lines)
+            }
+        }
+        wire = nil
         easy = nil
         lastUse = nil
     }
@@ -81,54 +69,47 @@ final class SMTPConnection: @unchecked Sendable {
     }
 
     private func sendUnchecked(_ message: EncodedMessage) throws -> DeliveryReport {
-        let easy = try ensureSession()
+        let reused = try ensureSession()
         if let limit = conversation.sizeLimit, message.size > limit {
             throw SMTPError(.messageTooLarge, .permanent,
                             "the message is \(message.size) bytes but the server accepts at most \(limit) (SIZE); send a smaller attachment or a link")
         }
         conversation.beginTransfer()
-        upload.bytes = message.bytes
-        upload.offset = 0
-        defer { upload.bytes = [] }
-        easy.set(CURLOPT_CUSTOMREQUEST, nil as String?)
-        easy.set(CURLOPT_UPLOAD, 1)
-        easy.set(CURLOPT_MAIL_FROM, "<\(message.mailFrom)>")
-        easy.setRecipients(message.recipients)
-        easy.set(CURLOPT_INFILESIZE_LARGE, offset: Int64(message.size))
-        let code = easy.perform()
-        lastUse = .now
-        let reconnected = easy.info(CURLINFO_NUM_CONNECTS) > 0
-        if reconnected { connectionsOpened += 1 }
-        let report = try outcome(of: message, code: code, easy: easy)
-        if reconnected && hasCredentials && !conversation.authSucceeded {
-            // libcurl reconnected inside the transfer and the new session offered no AUTH, so it
-            // sent without authenticating. What the server accepted stays accepted (throwing here
-            // would send it again); the connection goes, and the next message is probed first.
-            close()
-        }
-        return report
+        if let report = try transaction(message, mayBeStale: reused) { return report }
+        // The server had closed the kept connection before it answered MAIL, so nothing of this
+        // message was taken: once more on a fresh connection.
+        close()
+        _ = try ensureSession()
+        conversation.beginTransfer()
+        return try transaction(message, mayBeStale: false)!
     }
 
     private var hasCredentials: Bool { settings.username != nil || settings.oauth2Token != nil }
 
-    /// Opens (or re-validates) the session with a NOOP probe and checks AUTH.
-    private func ensureSession() throws -> CurlEasy {
-        if let easy, let last = lastUse, ContinuousClock.now - last < idleBeforeProbe {
-            return easy
+    /// Makes sure a session is open: reuses the current one (after a NOOP when it sat idle), or
+    /// has libcurl open one and checks AUTH.
+    /// - Returns: true when an existing connection is reused (it may turn out closed by the server).
+    private func ensureSession() throws -> Bool {
+        if let wire, let last = lastUse {
+            if ContinuousClock.now - last < idleBeforeProbe { return true }
+            conversation.beginTransfer()
+            if (try? wire.write("NOOP\r\n")) != nil, let lines = try? wire.readReply(), let reply = SMTPReply(lines: lines) {
+                conversation.exchange("NOOP", reply, lines: lines)
+                if reply.isPositive {
+                    lastUse = .now
+                    return false
+                }
+            }
+            close()
         }
-        let easy = try self.easy ?? makeHandle()
-        self.easy = easy
-        if lastUse == nil { conversation.beginConnection() }
+        conversation.beginConnection()
         conversation.beginTransfer()
-        easy.set(CURLOPT_UPLOAD, 0)
-        easy.setRecipients(nil)
-        easy.set(CURLOPT_CUSTOMREQUEST, "NOOP")
+        let easy = try makeHandle()
         let code = easy.perform()
-        if easy.info(CURLINFO_NUM_CONNECTS) > 0 { connectionsOpened += 1 }
+        connectionsOpened += 1
         if code != CURLE_OK {
             throw failure(code: code, easy: easy, stage: "connect")
         }
-        lastUse = .now
         if hasCredentials && !conversation.authSucceeded {
             if !conversation.advertises("AUTH") {
                 throw SMTPError(.authNotOffered, .configuration,
@@ -137,7 +118,16 @@ final class SMTPConnection: @unchecked Sendable {
             throw SMTPError(.authenticationFailed, .permanent,
                             "the server did not accept any AUTH mechanism libcurl offered (server offers: \(conversation.capabilities.first { $0.uppercased().hasPrefix("AUTH") } ?? "?"))")
         }
-        return easy
+        // libcurl 7.88 logs a line for every curl_easy_recv while verbose; the conversation from
+        // here on is recorded by Herald itself.
+        easy.set(CURLOPT_VERBOSE, 0)
+        guard let wire = SMTPWire(easy: easy, timeout: settings.commandTimeout) else {
+            throw SMTPError(.transport, .temporary, "libcurl connected to \(settings.host) but gave no socket; retry later")
+        }
+        self.easy = easy
+        self.wire = wire
+        lastUse = .now
+        return false
     }
 
     private func makeHandle() throws -> CurlEasy {
@@ -148,6 +138,8 @@ final class SMTPConnection: @unchecked Sendable {
         let path = ehloName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-[]:"))) ?? "localhost"
         easy.set(CURLOPT_URL, "\(scheme)://\(host):\(settings.port)/\(path)")
         easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        // Connect, EHLO, STARTTLS and AUTH, then stop: the transactions are Herald's (SMTPWire).
+        easy.set(CURLOPT_CONNECT_ONLY, 1)
         easy.set(CURLOPT_USE_SSL, Int(settings.tls == .starttls ? CURLUSESSL_ALL.rawValue : CURLUSESSL_NONE.rawValue))
         easy.set(CURLOPT_SSL_VERIFYPEER, 1)
         easy.set(CURLOPT_SSL_VERIFYHOST, 2)
@@ -161,19 +153,10 @@ final class SMTPConnection: @unchecked Sendable {
         easy.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout))
         let commandSeconds = max(1, Self.milliseconds(settings.commandTimeout) / 1000)
         easy.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, commandSeconds)
-        // Stalled uploads (the server stops reading) are caught by the low-speed limit.
-        easy.set(CURLOPT_LOW_SPEED_LIMIT, 1)
-        easy.set(CURLOPT_LOW_SPEED_TIME, commandSeconds)
         easy.set(CURLOPT_NOSIGNAL, 1)
-        // Reports carry megabytes of attachments: fewer, larger reads (libcurl's default is 64 KB).
-        easy.set(CURLOPT_UPLOAD_BUFFERSIZE, 512 * 1024)
-        easy.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
         easy.set(CURLOPT_VERBOSE, 1)
         herald_curl_setopt_debug_callback(easy.handle, debugCallback)
         easy.set(CURLOPT_DEBUGDATA, pointer: Unmanaged.passUnretained(conversation).toOpaque())
-        herald_curl_setopt_io_callback(easy.handle, CURLOPT_READFUNCTION, readCallback)
-        easy.set(CURLOPT_READDATA, pointer: Unmanaged.passUnretained(upload).toOpaque())
-        herald_curl_setopt_io_callback(easy.handle, CURLOPT_WRITEFUNCTION, discardCallback)
         return easy
     }
 
@@ -181,30 +164,75 @@ final class SMTPConnection: @unchecked Sendable {
         Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
     }
 
-    // MARK: - Outcome
+    // MARK: - The transaction
 
-    private func outcome(of message: EncodedMessage, code: CURLcode, easy: CurlEasy) throws -> DeliveryReport {
-        let exchanges = conversation.currentExchanges
-        // Runs for every message: compare verbs without allocating.
-        let mail = exchanges.last { Conversation.verb(of: $0.command, is: "MAIL") }
-        guard let mail, mail.reply.isPositive else {
-            throw failure(code: code, easy: easy, stage: "MAIL FROM")
+    /// Runs MAIL, RCPT and DATA for `message` and returns one outcome per recipient.
+    /// - Returns: nil when `mayBeStale` and the connection turned out closed (or closing, 421)
+    ///   before MAIL was answered: nothing was taken, and the caller tries a fresh connection.
+    private func transaction(_ message: EncodedMessage, mayBeStale: Bool) throws -> DeliveryReport? {
+        guard let wire else { throw SMTPError(.transport, .temporary, "no open connection; retry later") }
+        var commands = ["MAIL FROM:<\(message.mailFrom)>" + (conversation.advertises("SIZE") ? " SIZE=\(message.size)" : "")]
+        commands += message.recipients.map { "RCPT TO:<\($0)>" }
+        commands.append("DATA")
+        // The Mail module refuses CR and LF in addresses; checked again here because a CR/LF would
+        // end a command early and start another one.
+        guard commands.allSatisfy({ !$0.utf8.contains(13) && !$0.utf8.contains(10) }) else {
+            throw SMTPError(.invalidSettings, .permanent, "an envelope address contains CR or LF; nothing was sent")
         }
-        var rcptReplies: [String: SMTPReply] = [:]
-        for exchange in exchanges where Conversation.verb(of: exchange.command, is: "RCPT") {
-            let cmd = exchange.command
-            if let open = cmd.firstIndex(of: "<"), let close = cmd.lastIndex(of: ">"), open < close {
-                rcptReplies[String(cmd[cmd.index(after: open)..<close]).lowercased()] = exchange.reply
+        var replies: [SMTPReply] = []
+        func read(_ command: String) throws {
+            let lines = try wire.readReply()
+            guard let reply = SMTPReply(lines: lines) else { throw SMTPWire.Failure.failed(CURLE_WEIRD_SERVER_REPLY) }
+            conversation.exchange(command, reply, lines: lines)
+            replies.append(reply)
+        }
+        do {
+            if conversation.advertises("PIPELINING") {
+                // RFC 2920: the whole envelope and DATA in one write, the replies read in order.
+                try wire.write(commands.joined(separator: "\r\n") + "\r\n")
+                for command in commands { try read(command) }
+            } else {
+                for (i, command) in commands.enumerated() {
+                    try wire.write(command + "\r\n")
+                    try read(command)
+                    if i == 0 && !replies[0].isPositive { break }
+                    // Without an accepted recipient there is nothing to send.
+                    if i == message.recipients.count && !replies.dropFirst().contains(where: \.isPositive) { break }
+                }
+            }
+        } catch {
+            if replies.isEmpty && mayBeStale { return nil }
+            throw wireError(error, stage: replies.isEmpty ? "MAIL FROM" : replies.count <= message.recipients.count ? "RCPT" : "DATA")
+        }
+        let mail = replies[0]
+        if mail.code == 421 && mayBeStale { return nil }
+        guard mail.isPositive else { throw SMTPError.classify(mail, stage: "MAIL", host: settings.host) }
+        let rcptReplies = Array(replies.dropFirst().prefix(message.recipients.count))
+        var final: SMTPReply?
+        var messageFailure: SMTPError?
+        if rcptReplies.contains(where: \.isPositive), replies.count > message.recipients.count + 1 {
+            let data = replies[message.recipients.count + 1]
+            if data.code == 354 {
+                do {
+                    try wire.writeBody(message.bytes)
+                    let lines = try wire.readReply()
+                    guard let reply = SMTPReply(lines: lines) else { throw SMTPWire.Failure.failed(CURLE_WEIRD_SERVER_REPLY) }
+                    conversation.exchange(".", reply, lines: lines)
+                    final = reply
+                    if !reply.isPositive { messageFailure = SMTPError.classify(reply, stage: "DATA", host: settings.host) }
+                } catch {
+                    messageFailure = wireError(error, stage: "DATA")
+                }
+            } else {
+                messageFailure = SMTPError.classify(data, stage: "DATA", host: settings.host)
             }
         }
-        let final = exchanges.last { $0.command == "." }?.reply
-        let messageFailure: SMTPError? = (code == CURLE_OK && final?.isPositive == true)
-            ? nil : failure(code: code, easy: easy, stage: "DATA")
-        let recipients = message.recipients.map { address -> RecipientOutcome in
-            guard let rcpt = rcptReplies[address.lowercased()] else {
+        let recipients = message.recipients.enumerated().map { i, address -> RecipientOutcome in
+            guard i < rcptReplies.count else {
                 return RecipientOutcome(address: address, reply: nil, error: messageFailure
-                    ?? SMTPError(.transport, .temporary, "libcurl did not send RCPT TO for this recipient"))
+                    ?? SMTPError(.transport, .temporary, "no reply to RCPT TO for this recipient"))
             }
+            let rcpt = rcptReplies[i]
             if !rcpt.isPositive {
                 return RecipientOutcome(address: address, reply: rcpt, error: SMTPError.classify(rcpt, stage: "RCPT", host: settings.host),
                                         refusedAtRecipient: true)
@@ -212,12 +240,19 @@ final class SMTPConnection: @unchecked Sendable {
             if let messageFailure { return RecipientOutcome(address: address, reply: messageFailure.reply, error: messageFailure) }
             return RecipientOutcome(address: address, reply: final, error: nil)
         }
+        lastUse = .now
         return DeliveryReport(messageID: message.messageID, recipients: recipients, finalReply: final,
                               transcript: conversation.transcript)
     }
 
-    /// The error for a failed transfer: from the reply that caused it when there is one,
-    /// otherwise from libcurl's result.
+    private func wireError(_ error: any Error, stage: String) -> SMTPError {
+        let code = (error as? SMTPWire.Failure)?.curlCode ?? CURLE_RECV_ERROR
+        return SMTPError.classify(curl: code, curlText: "libcurl \(code.rawValue): \(String(cString: curl_easy_strerror(code)))",
+                                  settings: settings, conversation: conversation, stage: stage)
+    }
+
+    /// The error for a connection libcurl could not open: from the reply that caused it when
+    /// there is one (a 421 greeting, a 535 to AUTH), otherwise from libcurl's result.
     private func failure(code: CURLcode, easy: CurlEasy, stage: String) -> SMTPError {
         let curlText = "libcurl \(code.rawValue): \(easy.errorText.isEmpty ? String(cString: curl_easy_strerror(code)) : easy.errorText)"
         // The reply that caused the failure: the last negative one, not QUIT's 221.
@@ -228,12 +263,6 @@ final class SMTPConnection: @unchecked Sendable {
             var error = SMTPError.classify(bad.reply, stage: stageName, host: settings.host)
             error = SMTPError(error.code, error.severity, error.message, reply: error.reply, underlying: curlText)
             return error
-        }
-        if code == CURLE_OK || code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR,
-           let rcpt = conversation.currentExchanges.last(where: { $0.command.uppercased().hasPrefix("RCPT") && $0.reply.code >= 400 }),
-           !conversation.currentExchanges.contains(where: { $0.command.uppercased().hasPrefix("RCPT") && $0.reply.isPositive }) {
-            // Every recipient was refused: libcurl stops before DATA.
-            return SMTPError.classify(rcpt.reply, stage: "RCPT", host: settings.host)
         }
         return SMTPError.classify(curl: code, curlText: curlText, settings: settings, conversation: conversation, stage: stage)
     }

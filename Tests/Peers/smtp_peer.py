@@ -28,6 +28,7 @@ def parse_args():
     p.add_argument("--hide-auth", action="store_true", help="never advertise AUTH")
     p.add_argument("--exclude-auth", action="append", default=[], help="an AUTH mechanism not to offer")
     p.add_argument("--size", type=int, default=33554432)
+    p.add_argument("--pipelining", action="store_true", help="advertise PIPELINING (RFC 2920)")
     p.add_argument("--scenario", default="ok",
                    choices=["ok", "reject-sender", "reject-rcpt", "tempfail-rcpt-once", "tempfail-rcpt", "tempfail-data", "greet-421", "drop-data", "slow-data"])
     p.add_argument("--delay", type=float, default=5.0)
@@ -45,6 +46,9 @@ class Handler:
         if self.args.hide_auth:
             responses = [r for r in responses if not r[4:].upper().startswith("AUTH")]
             responses[-1] = "250 " + responses[-1][4:]
+        if self.args.pipelining:
+            # aiosmtpd reads one command line at a time, so pipelined commands are answered in order.
+            responses = responses[:-1] + ["250-PIPELINING", responses[-1]]
         return responses
 
     async def auth_XOAUTH2(self, server, args):

@@ -166,6 +166,37 @@ import Testing
         #expect(peer.envelopes.first?.rcpt_tos == ["a@example.com", "c@example.com"])
     }
 
+    /// Lines that start with a dot arrive unchanged (dot-stuffing), recipients keep their own
+    /// outcomes, and a batch stays on one connection, with the envelope and DATA pipelined
+    /// (RFC 2920) and one command at a time.
+    @Test(arguments: [false, true])
+    func transactionsWithAndWithoutPipelining(pipelining: Bool) async throws {
+        let peer = try SMTPPeer(["--scenario", "reject-rcpt"] + (pipelining ? ["--pipelining"] : []))
+        var m = MailMessage(from: try Mailbox(parsing: "herald@example.com"))
+        m.to = [try Mailbox(parsing: "a@example.com"), try Mailbox(parsing: "unknown@example.com")]
+        m.subject = "Dots"
+        m.text = ".first line\n.\n..two dots\nmiddle . dot\n.last"
+        let dotted = try MessageWriter().encode(m)
+        // The body goes as 7bit, so its lines start with dots on the wire and must be stuffed.
+        #expect(String(decoding: dotted.bytes, as: UTF8.self).contains("\r\n..two dots\r\n"))
+        let plain = try Self.message(to: ["b@example.com"])
+        let refused = try Self.message(to: ["unknown1@example.com", "unknown2@example.com"])
+        let (reports, opened, transcript) = try await SMTPSession.with(Self.settings(peer)) { session in
+            let reports = [try await session.send(dotted), try await session.send(refused), try await session.send(plain)]
+            let transcript = await session.withConnection { $0.conversation.transcript }
+            return (reports, await session.connectionsOpened, transcript)
+        }
+        #expect(reports[0].recipients.map(\.accepted) == [true, false])
+        #expect(reports[0].recipients[1].reply?.code == 550)
+        #expect(reports[1].recipients.allSatisfy { !$0.accepted && $0.reply?.code == 550 })
+        #expect(reports[2].allAccepted)
+        #expect(peer.messages == [Data(dotted.bytes), Data(plain.bytes)])
+        #expect(peer.envelopes.map(\.rcpt_tos) == [["a@example.com"], ["b@example.com"]])
+        // A message no recipient took ends its connection (the next one opens a fresh one).
+        #expect(opened == 2)
+        #expect(transcript.contains { $0.direction == .client && $0.text == "RCPT TO:<b@example.com>" })
+    }
+
     @Test func everyRecipientRejected() async throws {
         let peer = try SMTPPeer(["--scenario", "reject-rcpt"])
         let report = try await SMTPSession.with(Self.settings(peer)) {

@@ -25,5 +25,7 @@ CURLcode herald_curl_setopt_debug_callback(CURL *handle, herald_curl_debug_callb
 CURLcode herald_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode herald_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 CURLcode herald_curl_getinfo_certinfo(CURL *handle, struct curl_certinfo **value);
+/// For CURLINFO_ACTIVESOCKET: the socket of a CURLOPT_CONNECT_ONLY connection, to poll.
+CURLcode herald_curl_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value);
 
 #endif
