@@ -239,3 +239,23 @@ import HeraldTestSupport
         #expect(try MessageWriter().encode(m).recipients == ["b@example.com", "c@example.com"])
     }
 }
+
+/// Base64 bodies against Foundation's encoder, for every length up to a few lines (all three
+/// tails) and for a megabyte, in 76-character lines with CRLF.
+@Suite struct Base64Tests {
+    @Test func matchesFoundationForEveryTailAndLength() {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        let bytes = (0..<1_048_579).map { _ -> UInt8 in
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return UInt8(truncatingIfNeeded: state)
+        }
+        for length in Array(0...400) + [57 * 1000, 57 * 1000 + 1, bytes.count] {
+            let input = Array(bytes.prefix(length))
+            var ours: [UInt8] = []
+            Base64.append(input, to: &ours, lineLength: 76)
+            let expected = Data(input).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+            #expect(String(decoding: ours, as: UTF8.self) == expected, "length \(length)")
+            #expect(Base64.encode(input) == Data(input).base64EncodedString(), "length \(length), one line")
+        }
+    }
+}
