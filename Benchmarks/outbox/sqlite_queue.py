@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The peer: a plain SQLite outbox queue in Python with Herald's pragmas (WAL, synchronous FULL or
-NORMAL, foreign keys), the same operations (enqueue with a 10 KB message, claim 16 with
+NORMAL for enqueues, NORMAL for claims and completions as Herald commits a delivery's
+bookkeeping, foreign keys), the same operations (enqueue with a 10 KB message, claim 16 with
 UPDATE ... RETURNING, complete each), one transaction per operation."""
 import os
 import sqlite3
@@ -32,6 +33,9 @@ for i in range(count):
     db.execute("INSERT INTO recipient VALUES (?,?,?,NULL)", (cur.lastrowid, "sink@example.com", "pending"))
     db.execute("COMMIT")
 enqueue = time.perf_counter() - t
+# Herald's policy with durability full: accepting a mail waits for the disk, a delivery's
+# bookkeeping (claims, completions) does not; the same here.
+db.execute("PRAGMA synchronous=NORMAL")
 t = time.perf_counter()
 done = 0
 while True:

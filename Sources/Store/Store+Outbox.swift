@@ -130,7 +130,7 @@ extension Store {
     /// Leases up to `limit` due entries of the most urgent lane that has any to `owner` until
     /// `now + lease`. Entries whose lease ran out (a crashed worker) are due again.
     public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int) throws -> [ClaimedMail] {
-        try write { db in
+        try bookkeepingWrite { db in
             // Each status is its own range of the `outbox_due` index (status, priority, nextAttemptAt),
             // so every branch below reads only the rows it returns: a queue of 100,000 report mails
             // costs a claim no more than a queue of ten.
@@ -181,7 +181,7 @@ extension Store {
     /// - Returns: false when the lease is no longer `owner`'s (it ran out and another worker took
     ///   the entry): the caller must not send it.
     public func renewLease(_ id: Int64, owner: String, now: Date, lease: TimeInterval) throws -> Bool {
-        try write { db in
+        try bookkeepingWrite { db in
             try db.cachedStatement(sql: """
                 UPDATE outbox SET leaseUntil = ?, sendStartedAt = ? WHERE id = ? AND leaseOwner = ? AND status = 'sending'
                 """).execute(arguments: [now.addingTimeInterval(lease).stored, now.stored, id, owner])
@@ -204,7 +204,7 @@ extension Store {
     /// Hands leased entries back untouched.
     public func release(_ ids: [Int64], owner: String, now: Date) throws {
         guard !ids.isEmpty else { return }
-        try write { db in
+        try bookkeepingWrite { db in
             for id in ids {
                 try db.execute(sql: """
                     UPDATE outbox SET status = CASE WHEN attempts > 0 THEN 'retrying' ELSE 'queued' END,
@@ -231,7 +231,7 @@ extension Store {
     /// - Returns: the entry's status afterwards, or nil when the lease was lost.
     @discardableResult
     public func complete(_ result: AttemptResult) throws -> OutboxStatus? {
-        try write { db in
+        try bookkeepingWrite { db in
             // One read for the lease check and every recipient's state; the message itself is neither
             // read nor rewritten. Cached statements: this runs once per delivered mail.
             let rows = try Row.fetchAll(db.cachedStatement(sql: """

@@ -8,18 +8,29 @@ import GRDB
 /// ``enqueue(_:now:)`` returns.
 public final class Store: Sendable {
     /// How hard SQLite works to keep a commit across a power loss.
+    ///
+    /// Every commit survives a crash of Herald (`kill -9`) either way: SQLite has written it to the
+    /// write-ahead log before the commit returns. The levels differ in what survives a power loss.
     public enum Durability: String, Sendable {
-        /// `synchronous = FULL`: a committed mail survives a power loss. The default.
+        /// `synchronous = FULL`: an accepted mail, and every other change, survives a power loss.
+        /// Only a delivery's bookkeeping (claims, leases, recorded attempts) commits without
+        /// waiting for the disk: it reaches the disk with the next commit that does, or at the next
+        /// checkpoint. After a power loss a mail recorded as sent in that window goes out again
+        /// with the same Message-ID — the at-least-once promise — and no accepted mail is lost.
+        /// The default.
         case full
-        /// `synchronous = NORMAL`: survives a crash of Herald, may lose the last commits on power loss.
+        /// `synchronous = NORMAL`: survives a crash of Herald, may lose the last commits (accepted
+        /// mails too) on power loss.
         case normal
     }
 
     let pool: DatabasePool
+    let durability: Durability
 
     /// Opens (creating when needed) the database at `path` and brings its schema up to date.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/open`` naming the path and the cause.
     public init(path: String, durability: Durability = .full) throws {
+        self.durability = durability
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -30,6 +41,11 @@ public final class Store: Sendable {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB's pool switches its writer to `synchronous = NORMAL` when it turns on WAL, after
+            // `prepareDatabase` has run: the level has to be set again on the writer itself.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            }
             try Self.migrator.migrate(pool)
         } catch {
             throw StoreError(.open, "database: cannot open \(path) (\(error)); check the path and its permissions",
@@ -41,6 +57,32 @@ public final class Store: Sendable {
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError(.database, "database: \(error.message ?? "\(error)")", underlying: error)
+        }
+    }
+
+    /// Runs one write transaction of a delivery's bookkeeping (a claim, a lease, an attempt) that
+    /// does not wait for the disk: losing it to a power loss means a mail sent again, never a mail
+    /// lost (see ``Durability/full``). A worker commits once per mail, and waiting for the disk
+    /// each time would bound delivery by the disk's flush rate.
+    func bookkeepingWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        guard durability == .full else { return try write(body) }
+        do {
+            return try pool.writeWithoutTransaction { db in
+                // The level can change only between transactions; FULL is back before anything else
+                // writes on this connection, even when the body fails.
+                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+                defer { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {

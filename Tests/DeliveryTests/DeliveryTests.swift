@@ -16,6 +16,34 @@ import Testing
         return (try Store(path: dir.appendingPathComponent("herald.sqlite").path, durability: durability), dir)
     }
 
+    /// With durability full, accepting a mail waits for the disk (synchronous FULL) and a
+    /// delivery's bookkeeping does not (NORMAL); the connection is back at FULL after every
+    /// bookkeeping transaction, also one that fails, and a claimed and completed mail is recorded.
+    @Test func bookkeepingCommitsWithoutWaitingForTheDiskAndAcceptanceDoes() throws {
+        let (store, dir) = try Self.tempStore(.full)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func level() throws -> Int? { try store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } }
+        #expect(try level() == 2)
+        #expect(try store.bookkeepingWrite { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(try level() == 2)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) { try store.bookkeepingWrite { _ in throw Boom() } }
+        #expect(try level() == 2)
+        let (entry, _) = try store.enqueue(Self.mail(to: ["a@example.com"]), now: start)
+        let claimed = try store.claim(owner: "w", now: start, lease: 60, limit: 4)
+        #expect(claimed.map(\.entry.id) == [entry.id])
+        let status = try store.complete(AttemptResult(outboxID: entry.id!, leaseOwner: "w", at: start,
+                                                      recipients: [.init(address: "a@example.com", outcome: .accepted, replyCode: 250)],
+                                                      queueID: "Q1", retryAt: nil))
+        #expect(status == .sent)
+        #expect(try level() == 2)
+        // With durability normal everything commits at NORMAL, bookkeeping included.
+        let (relaxed, relaxedDir) = try Self.tempStore(.normal)
+        defer { try? FileManager.default.removeItem(at: relaxedDir) }
+        #expect(try relaxed.bookkeepingWrite { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(try relaxed.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+    }
+
     static func mail(to recipients: [String], kind: MailKind = .report, tenant: String = "acme", subject: String = "Report",
                      key: String? = nil, expiresAt: Date? = nil) throws -> NewMail {
         var m = MailMessage(from: try Mailbox(parsing: "Herald <herald@example.com>"))
