@@ -216,9 +216,7 @@ struct XMLReader {
                 try reference()
                 continue
             case 0x0D:
-                scratch.append(0x0A)
-                line += 1
-                index += index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+                lineEnd(as: 0x0A)
                 continue
             case 0x0A:
                 line += 1
@@ -258,9 +256,7 @@ struct XMLReader {
                 try reference()
                 continue
             case 0x0D:
-                scratch.append(0x20)
-                line += 1
-                index += index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+                lineEnd(as: 0x20)
                 continue
             case 0x0A:
                 line += 1
@@ -275,6 +271,14 @@ struct XMLReader {
             index += 1
         }
         throw fail("the value of attribute \(key) is not closed")
+    }
+
+    /// A CR or CRLF at `index`: one line end, appended to `scratch` as `byte` (LF in text, a
+    /// space in attribute values).
+    private mutating func lineEnd(as byte: UInt8) {
+        scratch.append(byte)
+        line += 1
+        index += index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
     }
 
     /// `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` `&#N;` `&#xH;`, appended to `scratch` as UTF-8.
