@@ -30,7 +30,7 @@ def parse_args():
     p.add_argument("--size", type=int, default=33554432)
     p.add_argument("--pipelining", action="store_true", help="advertise PIPELINING (RFC 2920)")
     p.add_argument("--scenario", default="ok",
-                   choices=["ok", "reject-sender", "reject-rcpt", "tempfail-rcpt-once", "tempfail-rcpt", "tempfail-data", "greet-421", "drop-data", "slow-data"])
+                   choices=["ok", "reject-sender", "reject-rcpt", "tempfail-rcpt-once", "tempfail-rcpt", "tempfail-data", "greet-421", "drop-data", "slow-data", "close-after-message"])
     p.add_argument("--delay", type=float, default=5.0)
     return p.parse_args()
 
@@ -91,6 +91,10 @@ class Handler:
             return "250 never sent"
         if scenario == "slow-data":
             await asyncio.sleep(self.args.delay)
+        if scenario == "close-after-message":
+            # Takes the message, then drops the connection a moment later, as a server with a
+            # limit of messages per session or a short idle timeout does.
+            asyncio.get_running_loop().call_later(0.2, server.transport.close)
         self.count += 1
         name = os.path.join(self.args.spool, f"{self.count:04d}")
         with open(name + ".eml.tmp", "wb") as f:

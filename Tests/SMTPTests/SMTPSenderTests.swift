@@ -281,6 +281,24 @@ import Testing
         #expect(Set(peer.envelopes.map(\.connection)) == [1])
     }
 
+    /// A kept connection the server has closed in the meantime is replaced before the next message
+    /// (nothing of it was taken), and the message goes out once.
+    @Test(arguments: [false, true])
+    func aConnectionTheServerClosedIsReplaced(pipelining: Bool) async throws {
+        let peer = try SMTPPeer(["--scenario", "close-after-message"] + (pipelining ? ["--pipelining"] : []))
+        let first = try Self.message(subject: "First"), second = try Self.message(subject: "Second")
+        let (reports, opened) = try await SMTPSession.with(Self.settings(peer)) { session in
+            let a = try await session.send(first)
+            try await Task.sleep(for: .milliseconds(600))   // the server closes after 200 ms
+            let b = try await session.send(second)
+            return ([a, b], await session.connectionsOpened)
+        }
+        #expect(reports.allSatisfy { $0.allAccepted })
+        #expect(peer.messages == [Data(first.bytes), Data(second.bytes)])
+        #expect(opened == 2)
+        #expect(peer.connections == 2)
+    }
+
     @Test func afterAFailureTheNextMessageOpensAFreshConnection() async throws {
         let peer = try SMTPPeer(["--scenario", "tempfail-data"])
         try await SMTPSession.with(Self.settings(peer)) { session in
