@@ -32,6 +32,11 @@ final class SMTPConnection: @unchecked Sendable {
     private let idleBeforeProbe: Duration = .seconds(5)
     /// Connections opened over this object's life.
     private(set) var connectionsOpened = 0
+    /// True between transactions: a command sent now is read as a command, not as message data.
+    private var clean = false
+    /// Commands written together before their replies are read (RFC 2920 section 5: bounded, so the
+    /// server's replies never fill the buffers while Herald is still writing).
+    static let pipelineGroup = 100
 
     init(settings: SMTPSettings, keepTranscript: Bool = false) throws {
         try settings.validate()
@@ -42,8 +47,9 @@ final class SMTPConnection: @unchecked Sendable {
 
     /// Ends the session with QUIT (when the connection is open) and frees the handle.
     func close() {
-        if let wire {
+        if let wire, clean {
             // libcurl sends no QUIT on a CONNECT_ONLY connection; say goodbye, but do not wait long.
+            // Not in the middle of a transaction: there QUIT would be read as message data.
             wire.timeout = min(settings.commandTimeout, .seconds(2))
             if (try? wire.write("QUIT\r\n")) != nil, let lines = try? wire.readReply(), let reply = SMTPReply(lines: lines) {
                 conversation.exchange("QUIT", reply, lines: lines)
@@ -52,6 +58,7 @@ final class SMTPConnection: @unchecked Sendable {
         wire = nil
         easy = nil
         lastUse = nil
+        clean = false
     }
 
     /// Sends one message and returns the per-recipient outcome.
@@ -100,6 +107,7 @@ final class SMTPConnection: @unchecked Sendable {
                     return false
                 }
             }
+            clean = false   // no answer to NOOP: do not wait for one to QUIT either
             close()
         }
         conversation.beginConnection()
@@ -127,6 +135,7 @@ final class SMTPConnection: @unchecked Sendable {
         self.easy = easy
         self.wire = wire
         lastUse = .now
+        clean = true
         return false
     }
 
@@ -186,11 +195,18 @@ final class SMTPConnection: @unchecked Sendable {
             conversation.exchange(command, reply, lines: lines)
             replies.append(reply)
         }
+        clean = false
         do {
             if conversation.advertises("PIPELINING") {
-                // RFC 2920: the whole envelope and DATA in one write, the replies read in order.
-                try wire.write(commands.joined(separator: "\r\n") + "\r\n")
-                for command in commands { try read(command) }
+                // RFC 2920: the envelope and DATA written together, the replies read in order; in
+                // groups, so that a long recipient list cannot fill both directions' buffers.
+                var next = 0
+                while next < commands.count {
+                    let group = commands[next..<min(commands.count, next + Self.pipelineGroup)]
+                    try wire.write(group.joined(separator: "\r\n") + "\r\n")
+                    for command in group { try read(command) }
+                    next += group.count
+                }
             } else {
                 for (i, command) in commands.enumerated() {
                     try wire.write(command + "\r\n")
@@ -201,10 +217,26 @@ final class SMTPConnection: @unchecked Sendable {
                 }
             }
         } catch {
+            // A refused MAIL is the server's answer even when it then closed the connection.
+            if let mail = replies.first, !mail.isPositive {
+                if mail.code == 421 && mayBeStale { return nil }
+                throw SMTPError.classify(mail, stage: "MAIL", host: settings.host)
+            }
             if replies.isEmpty && mayBeStale { return nil }
             throw wireError(error, stage: replies.isEmpty ? "MAIL FROM" : replies.count <= message.recipients.count ? "RCPT" : "DATA")
         }
         let mail = replies[0]
+        let accepted = replies.dropFirst().prefix(message.recipients.count).contains(where: \.isPositive)
+        if replies.count > message.recipients.count + 1, replies.last!.code == 354, !mail.isPositive || !accepted {
+            // RFC 2920 3.1: a server may answer DATA with 354 though it refused the envelope; a
+            // lone "." ends that empty message, and the connection stays usable.
+            if (try? wire.write(".\r\n")) != nil, let lines = try? wire.readReply(), let reply = SMTPReply(lines: lines) {
+                conversation.exchange(".", reply, lines: lines)
+                clean = true
+            }
+        } else if !mail.isPositive || !accepted {
+            clean = true
+        }
         if mail.code == 421 && mayBeStale { return nil }
         guard mail.isPositive else { throw SMTPError.classify(mail, stage: "MAIL", host: settings.host) }
         let rcptReplies = Array(replies.dropFirst().prefix(message.recipients.count))
@@ -219,12 +251,14 @@ final class SMTPConnection: @unchecked Sendable {
                     guard let reply = SMTPReply(lines: lines) else { throw SMTPWire.Failure.failed(CURLE_WEIRD_SERVER_REPLY) }
                     conversation.exchange(".", reply, lines: lines)
                     final = reply
+                    clean = true
                     if !reply.isPositive { messageFailure = SMTPError.classify(reply, stage: "DATA", host: settings.host) }
                 } catch {
                     messageFailure = wireError(error, stage: "DATA")
                 }
             } else {
                 messageFailure = SMTPError.classify(data, stage: "DATA", host: settings.host)
+                clean = true
             }
         }
         let recipients = message.recipients.enumerated().map { i, address -> RecipientOutcome in

@@ -59,13 +59,20 @@ final class SMTPWire {
     /// Writes `bytes` whole; waits while the socket is full, at most `timeout` without progress.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         var offset = 0
+        var deadline = ContinuousClock.now + timeout
         while offset < bytes.count {
             var sent = 0
             let code = curl_easy_send(easy.handle, bytes.baseAddress! + offset, bytes.count - offset, &sent)
             switch code {
-            case CURLE_OK: offset += sent
-            case CURLE_AGAIN: try wait(for: Int16(POLLOUT), deadline: .now + timeout)
-            default: throw Failure.failed(code)
+            case CURLE_OK:
+                offset += sent
+                deadline = .now + timeout
+            case CURLE_AGAIN:
+                // The deadline moves only with progress, so a write that cannot go on ends
+                // (also when TLS wants to read first and poll returns at once).
+                try wait(for: Int16(POLLOUT), deadline: deadline)
+            default:
+                throw Failure.failed(code)
             }
         }
     }

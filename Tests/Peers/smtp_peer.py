@@ -30,7 +30,8 @@ def parse_args():
     p.add_argument("--size", type=int, default=33554432)
     p.add_argument("--pipelining", action="store_true", help="advertise PIPELINING (RFC 2920)")
     p.add_argument("--scenario", default="ok",
-                   choices=["ok", "reject-sender", "reject-rcpt", "tempfail-rcpt-once", "tempfail-rcpt", "tempfail-data", "greet-421", "drop-data", "slow-data", "close-after-message"])
+                   choices=["ok", "reject-sender", "reject-rcpt", "tempfail-rcpt-once", "tempfail-rcpt", "tempfail-data", "greet-421", "drop-data", "slow-data", "close-after-message",
+                            "reject-sender-close", "data-despite-refusals"])
     p.add_argument("--delay", type=float, default=5.0)
     return p.parse_args()
 
@@ -67,11 +68,20 @@ class Handler:
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.args.scenario == "reject-sender":
             return f"550 5.1.0 <{address}>: Sender address rejected: User unknown in local recipient table"
+        if self.args.scenario == "reject-sender-close":
+            # Refuses the sender and hangs up at once, before any pipelined RCPT is answered.
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return f"554 5.7.1 <{address}>: Sender address rejected: Access denied"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.args.scenario == "data-despite-refusals" and address.lower().startswith("unknown"):
+            # Refuses the recipient but remembers it, so DATA is answered 354 all the same, as
+            # RFC 2920 warns a pipelining client a server may do.
+            envelope.rcpt_tos.append(address)
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table"
         if self.args.scenario == "reject-rcpt" and address.lower().startswith("unknown"):
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table"
         if self.args.scenario == "tempfail-rcpt" and address.lower().startswith("busy"):
@@ -91,6 +101,8 @@ class Handler:
             return "250 never sent"
         if scenario == "slow-data":
             await asyncio.sleep(self.args.delay)
+        if scenario == "data-despite-refusals" and all(a.lower().startswith("unknown") for a in envelope.rcpt_tos):
+            return "554 5.5.1 Error: no valid recipients"
         if scenario == "close-after-message":
             # Takes the message, then drops the connection a moment later, as a server with a
             # limit of messages per session or a short idle timeout does.

@@ -299,6 +299,38 @@ import Testing
         #expect(peer.connections == 2)
     }
 
+    /// With pipelining, a refused MAIL is the server's answer even when it hangs up before the
+    /// other replies: permanent, with its own reply, not a lost connection.
+    @Test func aRefusedSenderThenAHangUpKeepsTheRefusal() async throws {
+        let peer = try SMTPPeer(["--scenario", "reject-sender-close", "--pipelining"])
+        let error = await #expect(throws: SMTPError.self) {
+            try await SMTPSession.with(Self.settings(peer)) { try await $0.send(Self.message()) }
+        }
+        #expect(error?.severity == .permanent)
+        #expect(error?.reply?.code == 554)
+        #expect(error?.reply?.enhancedCode == "5.7.1")
+        #expect(peer.messages.isEmpty)
+    }
+
+    /// A server that answers DATA with 354 though it refused every recipient gets a lone "."
+    /// (RFC 2920 3.1), not the next command as message data; nothing is delivered, and the next
+    /// message goes out.
+    @Test func dataAnsweredDespiteRefusalsGetsALoneDot() async throws {
+        let peer = try SMTPPeer(["--scenario", "data-despite-refusals", "--pipelining"])
+        let good = try Self.message(to: ["b@example.com"])
+        let (refused, delivered, transcript) = try await SMTPSession.with(Self.settings(peer)) { session in
+            let refused = try await session.send(Self.message(to: ["unknown1@example.com", "unknown2@example.com"]))
+            let transcript = await session.withConnection { $0.conversation.transcript }
+            return (refused, try await session.send(good), transcript)
+        }
+        #expect(refused.recipients.allSatisfy { !$0.accepted && $0.reply?.code == 550 })
+        #expect(transcript.contains { $0.direction == .server && $0.text.hasPrefix("554 5.5.1") })
+        // The connection closes after a message nobody took; QUIT is answered, so it was read as a command.
+        #expect(transcript.contains { $0.direction == .server && $0.text.hasPrefix("221") })
+        #expect(delivered.allAccepted)
+        #expect(peer.messages == [Data(good.bytes)])
+    }
+
     @Test func afterAFailureTheNextMessageOpensAFreshConnection() async throws {
         let peer = try SMTPPeer(["--scenario", "tempfail-data"])
         try await SMTPSession.with(Self.settings(peer)) { session in
