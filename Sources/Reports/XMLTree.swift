@@ -53,6 +53,10 @@ struct XMLReader {
     private var line = 1
     /// Reused for every text and attribute value, so reading allocates once per string made.
     private var scratch: [UInt8] = []
+    /// How deep the element being read is nested.
+    private var depth = 1
+    /// Far more than any report needs (a table cell's inline markup is five or six levels deep).
+    static let maximumDepth = 256
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -80,6 +84,7 @@ struct XMLReader {
         let start = index
         guard let end = find("?>") else { throw fail("the XML declaration is not closed with ?>") }
         let text = String(decoding: bytes[start..<end], as: UTF8.self)
+        try countLines(start..<end)
         index = end + 2
         if let range = text.range(of: "encoding") {
             let rest = text[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
@@ -92,7 +97,7 @@ struct XMLReader {
     private mutating func misc() throws {
         while index < bytes.count {
             if isSpace(bytes[index]) {
-                if bytes[index] == 0x0A { line += 1 }
+                if isLineEnd(index) { line += 1 }
                 index += 1
             } else if starts(with: "<!--") {
                 try comment()
@@ -141,9 +146,18 @@ struct XMLReader {
 
     /// Text, child elements, CDATA, comments and processing instructions up to the end tag.
     private mutating func content(of element: inout XMLTree.Element) throws {
+        // Text between two child elements may come in pieces (around comments, references,
+        // CDATA); it is gathered here and stored once, so a long run of pieces stays linear.
+        var pending = ""
+        func flush() {
+            guard !pending.isEmpty else { return }
+            element.text += pending
+            element.nodes.append(.text(pending))
+            pending = ""
+        }
         while index < bytes.count {
             if bytes[index] != UInt8(ascii: "<") {
-                append(try text(), to: &element)
+                pending += try text()
                 continue
             }
             guard index + 1 < bytes.count else { break }
@@ -157,33 +171,32 @@ struct XMLReader {
                 guard closing == element.name else {
                     throw fail("opening and ending tag mismatch: <\(element.name)> on line \(element.line) and </\(closing)>")
                 }
+                flush()
                 return
             case UInt8(ascii: "!"):
                 if starts(with: "<!--") {
                     try comment()
                 } else if starts(with: "<![CDATA[") {
-                    append(try cdata(), to: &element)
+                    pending += try cdata()
                 } else {
                     throw fail("unexpected <! in the content of <\(element.name)>")
                 }
             case UInt8(ascii: "?"):
                 try processingInstruction()
             default:
+                // Elements nest by recursion; a bound keeps a hostile document from exhausting the stack.
+                guard depth < Self.maximumDepth else {
+                    throw fail("elements nest deeper than \(Self.maximumDepth) levels")
+                }
+                flush()
+                depth += 1
                 let child = try self.element()
+                depth -= 1
                 element.children.append(child)
                 element.nodes.append(.element(child))
             }
         }
         throw fail("<\(element.name)> on line \(element.line) is not closed")
-    }
-
-    private func append(_ text: String, to element: inout XMLTree.Element) {
-        element.text += text
-        if case .text(let previous)? = element.nodes.last {
-            element.nodes[element.nodes.count - 1] = .text(previous + text)
-        } else {
-            element.nodes.append(.text(text))
-        }
     }
 
     // MARK: - Character data
@@ -285,7 +298,7 @@ struct XMLReader {
     private mutating func reference() throws {
         let start = index
         index += 1
-        while index < bytes.count, bytes[index] != UInt8(ascii: ";"), index - start < 12 { index += 1 }
+        while index < bytes.count, bytes[index] != UInt8(ascii: ";"), index - start < 40 { index += 1 }
         guard index < bytes.count, bytes[index] == UInt8(ascii: ";") else {
             index = start
             throw fail("& must start a reference like &amp; or &#233;; write & as &amp;")
@@ -315,7 +328,7 @@ struct XMLReader {
         index += 9   // <![CDATA[
         let start = index
         guard let end = find("]]>") else { throw fail("a CDATA section is not closed with ]]>") }
-        countLines(start..<end)
+        try countLines(start..<end)
         index = end + 3
         var text = Array(bytes[start..<end])
         if text.contains(0x0D) { text = Self.normalizeLineEnds(text) }
@@ -326,13 +339,16 @@ struct XMLReader {
         let start = index + 4
         guard let end = find("--", from: start) else { throw fail("a comment is not closed with -->") }
         guard end + 2 < bytes.count, bytes[end + 2] == UInt8(ascii: ">") else { throw fail("-- is not allowed inside a comment") }
-        countLines(index..<end)
+        try countLines(index..<end)
         index = end + 3
     }
 
     private mutating func processingInstruction() throws {
+        index += 2   // <?
+        let target = try name("a processing instruction's target")
+        guard target.lowercased() != "xml" else { throw fail("an XML declaration is allowed only at the very start of the document") }
         guard let end = find("?>") else { throw fail("a processing instruction is not closed with ?>") }
-        countLines(index..<end)
+        try countLines(index..<end)
         index = end + 2
     }
 
@@ -355,7 +371,7 @@ struct XMLReader {
     private mutating func skipSpace() -> Bool {
         let start = index
         while index < bytes.count, isSpace(bytes[index]) {
-            if bytes[index] == 0x0A { line += 1 }
+            if isLineEnd(index) { line += 1 }
             index += 1
         }
         return index > start
@@ -382,8 +398,22 @@ struct XMLReader {
         return nil
     }
 
-    private mutating func countLines(_ range: Range<Int>) {
-        for i in range where bytes[i] == 0x0A { line += 1 }
+    /// Counts the line ends in `range` (inside a comment, CDATA section or processing
+    /// instruction) and refuses control characters there, as in text.
+    private mutating func countLines(_ range: Range<Int>) throws {
+        for i in range {
+            if isLineEnd(i) {
+                line += 1
+            } else if bytes[i] < 0x20 && bytes[i] != 0x09 && bytes[i] != 0x0D {
+                index = i
+                throw fail("control character U+\(String(format: "%04X", bytes[i])) is not allowed in XML")
+            }
+        }
+    }
+
+    /// LF, the CR of a CRLF not (it is counted at its LF), a lone CR: XML's three line ends.
+    private func isLineEnd(_ i: Int) -> Bool {
+        bytes[i] == 0x0A || (bytes[i] == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A))
     }
 
     private func fail(_ reason: String) -> Failure { Failure(reason: reason, line: line) }

@@ -24,6 +24,10 @@ import Testing
         "<report>]]></report>", "<report><!-- a -- b --></report>", "<report x=1/>", "<report x=\"1\" x=\"2\"/>",
         "<report a=\"<\"/>", "<report>\u{01}</report>", "<report x=\"1\"y=\"2\"/>", "<report><p>x</P></report>",
         "<report><![CDATA[x</report>", "<report><!-- x</report>", "<1report/>", "<report/ >",
+        "<?><report/>", "<report/><?xml version=\"1.0\"?>", "<report><?xml version=\"1.0\"?></report>",
+        "<report><![CDATA[a\u{0}b]]></report>", "<report><!-- \u{1} --></report>",
+        // Well-formed again: a long character reference, a PI whose target starts with xml.
+        "<report>&#0000000000065;</report>", "<?xml-stylesheet href=\"a\"?><report/>",
     ].map { Array($0.utf8) } + [[0x3C, 0x72, 0x3E, 0xFF, 0x3C, 0x2F, 0x72, 0x3E]]   // <r>\xFF</r>: not UTF-8
 
     /// The tree as the oracle prints it: [name, {attributes}, [nodes]].
@@ -63,11 +67,24 @@ import Testing
         ("<report>\n\n<p>a &x; b</p></report>", 3, "entity &x; is not defined"),
         ("<!DOCTYPE report [<!ENTITY a \"b\">]><report>&a;</report>", 1, "DOCTYPE is not allowed"),
         ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><report/>", 1, "write the document in UTF-8"),
+        ("<report>\r<p\r/>\r<q>&x;</q></report>", 4, "entity &x; is not defined"),
+        ("<?xml version=\"1.0\"\nencoding=\"UTF-8\"?>\n<report>\n<p>a &x; b</p></report>", 4, "entity &x; is not defined"),
     ])
     func errorsNameTheLineAndTheCause(xml: String, line: Int, cause: String) {
         let error = #expect(throws: ReportError.self) { try XMLTree.parse(Data(xml.utf8)) }
         #expect(error?.line == line)
         #expect(error?.message.contains(cause) == true, "\(error?.message ?? "")")
+    }
+
+    /// A hostile document can neither exhaust the stack nor make reading quadratic.
+    @Test func deepNestingIsAnErrorAndPiecedTextStaysWhole() throws {
+        let deep = "<report>" + String(repeating: "<b>", count: 100_000)
+        let error = #expect(throws: ReportError.self) { try XMLTree.parse(Data(deep.utf8)) }
+        #expect(error?.message.contains("nest deeper than") == true, "\(error?.message ?? "")")
+        let pieces = 100_000
+        let root = try XMLTree.parse(Data(("<report><p>" + String(repeating: "x<!---->", count: pieces) + "</p></report>").utf8))
+        #expect(root.children[0].text == String(repeating: "x", count: pieces))
+        #expect(root.children[0].nodes.count == 1)
     }
 
     @Test func elementsCarryTheLineOfTheirStartTag() throws {
