@@ -46,7 +46,6 @@ final class Conversation {
     private var pendingCommand: String?
     private var replyLines: [String] = []
     private var inAuth = false
-    private var awaitingDataEnd = false
 
     /// Forgets the per-transfer record; connection facts stay.
     func beginTransfer() {
@@ -85,7 +84,7 @@ final class Conversation {
     func record(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
         switch type {
         case CURLINFO_HEADER_OUT:
-            // One command per call; the end of DATA arrives as "\r\n.\r\n": keep just the dot.
+            // One command per call.
             forEachLine(bytes) { commandSent($0); return }
         case CURLINFO_HEADER_IN:
             forEachLine(bytes) { replyLine($0) }
@@ -138,19 +137,12 @@ final class Conversation {
             replyLines.removeAll(keepingCapacity: true)
             return
         }
-        var command = pendingCommand ?? ""
-        let isData = Self.verb(of: command, is: "DATA")
-        if awaitingDataEnd && (isData || command == ".") && reply.code != 354 {
-            command = "."
-        }
+        // libcurl reports only the connection's opening here (greeting, EHLO, STARTTLS, AUTH);
+        // the transactions Herald records itself with exchange(_:_:lines:).
+        let command = pendingCommand ?? ""
         exchanges.append(Exchange(command: command, reply: reply))
         if Self.verb(of: command, is: "EHLO") && reply.isPositive {
             capabilities = replyLines.dropFirst().map { String($0.dropFirst(4)) }
-        }
-        if isData && reply.code == 354 {
-            awaitingDataEnd = true
-        } else if command == "." {
-            awaitingDataEnd = false
         }
         if inAuth && reply.code != 334 {
             inAuth = false
@@ -195,7 +187,6 @@ final class Conversation {
             certificateIssuer = nil
             certificateVerified = nil
             inAuth = false
-            awaitingDataEnd = false
         }
         if trimmed.hasPrefix("SSL connection using ") {
             tlsProtocol = String(trimmed.dropFirst("SSL connection using ".count))
