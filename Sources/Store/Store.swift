@@ -55,13 +55,7 @@ public final class Store: Sendable {
 
     /// Runs one write transaction, turning database errors into ``StoreError``.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.write(body)
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError {
-            throw StoreError(.database, "database: \(error.message ?? "\(error)")", underlying: error)
-        }
+        try Self.mappingErrors { try pool.write(body) }
     }
 
     /// Runs one write transaction of a delivery's bookkeeping (a claim, a lease, an attempt) that
@@ -70,8 +64,8 @@ public final class Store: Sendable {
     /// each time would bound delivery by the disk's flush rate.
     func bookkeepingWrite<T>(_ body: (Database) throws -> T) throws -> T {
         guard durability == .full else { return try write(body) }
-        do {
-            return try pool.writeWithoutTransaction { db in
+        return try Self.mappingErrors {
+            try pool.writeWithoutTransaction { db in
                 // The level can change only between transactions; FULL is back before anything else
                 // writes on this connection, even when the body fails.
                 try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
@@ -83,17 +77,18 @@ public final class Store: Sendable {
                 }
                 return result!
             }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError {
-            throw StoreError(.database, "database: \(error.message ?? "\(error)")", underlying: error)
         }
     }
 
     /// Runs one read, turning database errors into ``StoreError``.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.mappingErrors { try pool.read(body) }
+    }
+
+    /// Passes a ``StoreError`` on and turns a database error into one.
+    private static func mappingErrors<T>(_ run: () throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            return try run()
         } catch let error as DatabaseError {
             throw StoreError(.database, "database: \(error.message ?? "\(error)")", underlying: error)
         }
