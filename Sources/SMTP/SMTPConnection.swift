@@ -51,9 +51,7 @@ final class SMTPConnection: @unchecked Sendable {
             // libcurl sends no QUIT on a CONNECT_ONLY connection; say goodbye, but do not wait long.
             // Not in the middle of a transaction: there QUIT would be read as message data.
             wire.timeout = min(settings.commandTimeout, .seconds(2))
-            if (try? wire.write("QUIT\r\n")) != nil, let lines = try? wire.readReply(), let reply = SMTPReply(lines: lines) {
-                conversation.exchange("QUIT", reply, lines: lines)
-            }
+            _ = say("QUIT", on: wire)
         }
         wire = nil
         easy = nil
@@ -100,12 +98,9 @@ final class SMTPConnection: @unchecked Sendable {
         if let wire, let last = lastUse {
             if ContinuousClock.now - last < idleBeforeProbe { return true }
             conversation.beginTransfer()
-            if (try? wire.write("NOOP\r\n")) != nil, let lines = try? wire.readReply(), let reply = SMTPReply(lines: lines) {
-                conversation.exchange("NOOP", reply, lines: lines)
-                if reply.isPositive {
-                    lastUse = .now
-                    return false
-                }
+            if say("NOOP", on: wire)?.isPositive == true {
+                lastUse = .now
+                return false
             }
             clean = false   // no answer to NOOP: do not wait for one to QUIT either
             close()
@@ -189,12 +184,7 @@ final class SMTPConnection: @unchecked Sendable {
             throw SMTPError(.invalidSettings, .permanent, "an envelope address contains CR or LF; nothing was sent")
         }
         var replies: [SMTPReply] = []
-        func read(_ command: String) throws {
-            let lines = try wire.readReply()
-            guard let reply = SMTPReply(lines: lines) else { throw SMTPWire.Failure.failed(CURLE_WEIRD_SERVER_REPLY) }
-            conversation.exchange(command, reply, lines: lines)
-            replies.append(reply)
-        }
+        func read(_ command: String) throws { replies.append(try awaitReply(to: command, on: wire)) }
         clean = false
         do {
             if conversation.advertises("PIPELINING") {
@@ -226,30 +216,25 @@ final class SMTPConnection: @unchecked Sendable {
             throw wireError(error, stage: replies.isEmpty ? "MAIL FROM" : replies.count <= message.recipients.count ? "RCPT" : "DATA")
         }
         let mail = replies[0]
-        let accepted = replies.dropFirst().prefix(message.recipients.count).contains(where: \.isPositive)
+        let rcptReplies = Array(replies.dropFirst().prefix(message.recipients.count))
+        let accepted = rcptReplies.contains(where: \.isPositive)
         if replies.count > message.recipients.count + 1, replies.last!.code == 354, !mail.isPositive || !accepted {
             // RFC 2920 3.1: a server may answer DATA with 354 though it refused the envelope; a
             // lone "." ends that empty message, and the connection stays usable.
-            if (try? wire.write(".\r\n")) != nil, let lines = try? wire.readReply(), let reply = SMTPReply(lines: lines) {
-                conversation.exchange(".", reply, lines: lines)
-                clean = true
-            }
+            if say(".", on: wire) != nil { clean = true }
         } else if !mail.isPositive || !accepted {
             clean = true
         }
         if mail.code == 421 && mayBeStale { return nil }
         guard mail.isPositive else { throw SMTPError.classify(mail, stage: "MAIL", host: settings.host) }
-        let rcptReplies = Array(replies.dropFirst().prefix(message.recipients.count))
         var final: SMTPReply?
         var messageFailure: SMTPError?
-        if rcptReplies.contains(where: \.isPositive), replies.count > message.recipients.count + 1 {
+        if accepted, replies.count > message.recipients.count + 1 {
             let data = replies[message.recipients.count + 1]
             if data.code == 354 {
                 do {
                     try wire.writeBody(message.bytes)
-                    let lines = try wire.readReply()
-                    guard let reply = SMTPReply(lines: lines) else { throw SMTPWire.Failure.failed(CURLE_WEIRD_SERVER_REPLY) }
-                    conversation.exchange(".", reply, lines: lines)
+                    let reply = try awaitReply(to: ".", on: wire)
                     final = reply
                     clean = true
                     if !reply.isPositive { messageFailure = SMTPError.classify(reply, stage: "DATA", host: settings.host) }
@@ -277,6 +262,20 @@ final class SMTPConnection: @unchecked Sendable {
         lastUse = .now
         return DeliveryReport(messageID: message.messageID, recipients: recipients, finalReply: final,
                               transcript: conversation.transcript)
+    }
+
+    /// Reads the reply to `command` (already written) and records both in the conversation.
+    private func awaitReply(to command: String, on wire: SMTPWire) throws -> SMTPReply {
+        let lines = try wire.readReply()
+        guard let reply = SMTPReply(lines: lines) else { throw SMTPWire.Failure.failed(CURLE_WEIRD_SERVER_REPLY) }
+        conversation.exchange(command, reply, lines: lines)
+        return reply
+    }
+
+    /// Sends `command` alone and returns its reply, or nil when the connection fails on it.
+    private func say(_ command: String, on wire: SMTPWire) -> SMTPReply? {
+        guard (try? wire.write(command + "\r\n")) != nil else { return nil }
+        return try? awaitReply(to: command, on: wire)
     }
 
     private func wireError(_ error: any Error, stage: String) -> SMTPError {
