@@ -42,6 +42,25 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     /// The form used in the SMTP envelope and in 7-bit headers: `local@ascii-domain`.
     public var envelope: String { "\(localPart)@\(asciiDomain)" }
 
+    /// One spelling for every way of writing the same mailbox, for counting and matching:
+    /// a quoted local part without its quotes and backslash escapes (`"v\ictim"` and `victim` name
+    /// the same mailbox by RFC 5321), lower-cased as nearly every server treats it, and the domain
+    /// in lower-case A-labels. Not for sending: an unquoted local part may need its quotes on the wire.
+    public var mailboxKey: String {
+        var local = localPart
+        if local.hasPrefix("\""), local.count >= 2 {
+            var unquoted = ""
+            var escaped = false
+            for s in local.unicodeScalars.dropFirst().dropLast() {
+                if !escaped && s == "\\" { escaped = true; continue }
+                escaped = false
+                unquoted.unicodeScalars.append(s)
+            }
+            local = unquoted
+        }
+        return "\(local.lowercased())@\(asciiDomain)"
+    }
+
     // MARK: - Validation
 
     static func rejectLineBreaks(_ text: String, field: String) throws {
@@ -91,7 +110,14 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
             }
             var escaped = false
             for s in local.unicodeScalars.dropFirst().dropLast() {
-                if escaped { escaped = false; continue }
+                if escaped {
+                    // RFC 5321 quoted-pairs take printable characters and spaces only.
+                    if (s.value < 0x20 && s != " ") || s.value == 0x7F {
+                        throw bad(field, whole, "the quoted part before \"@\" escapes a control character, which no mailbox may hold")
+                    }
+                    escaped = false
+                    continue
+                }
                 if s == "\\" { escaped = true; continue }
                 if s == "\"" || s.value < 0x20 || s.value == 0x7F {
                     throw bad(field, whole, "the quoted part before \"@\" has a character that must be escaped")

@@ -65,7 +65,9 @@ extension HeraldCore {
     }
 
     /// Checks a settings request; the password is sealed, or the stored one kept when absent.
-    func validated(_ r: SMTPSettingsRequest) throws -> StoredSMTP {
+    /// - Returns: the settings to store, and whether a stored password was forgotten because the
+    ///   host, port, user or TLS mode changed without a new one.
+    func validated(_ r: SMTPSettingsRequest) throws -> (settings: StoredSMTP, passwordForgotten: Bool) {
         let host = r.host.trimmingCharacters(in: .whitespaces)
         guard !host.isEmpty, host.count <= 253, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }) else {
             throw ServiceError(.invalid, field: "host", "must be a host name or IP address, like smtp.example.com")
@@ -90,24 +92,32 @@ extension HeraldCore {
         if r.password != nil && r.username == nil {
             throw ServiceError(.invalid, field: "username", "a password needs a user name")
         }
-        // Without a password the stored one is kept, but only for the same server and user: a
-        // changed host must never receive the password that was given for another.
+        // Without a password the stored one is kept, but only for the same server, user and TLS
+        // mode: a changed host must never receive the password given for another, and a change
+        // to `tls: none` must never send it in clear. Otherwise it is forgotten, and the answer says so.
         var sealed = try r.password.map { try secrets.seal($0) }
-        if sealed == nil, let user = r.username, let stored = try storedSMTP(), stored.passwordSealed != nil {
-            guard stored.host.lowercased() == host.lowercased(), stored.port == port, stored.username == user else {
-                throw ServiceError(.invalid, field: "password", "the server or user differs from the stored settings; send the password for \(user) at \(host)")
+        var forgotten = false
+        if sealed == nil, let stored = try storedSMTP(), stored.passwordSealed != nil {
+            if stored.host.lowercased() == host.lowercased(), stored.port == port, stored.tls == tls,
+               let user = r.username, stored.username == user {
+                sealed = stored.passwordSealed
+            } else {
+                forgotten = true
             }
-            sealed = stored.passwordSealed
         }
-        return StoredSMTP(host: host, port: port, tls: tls, username: r.username, passwordSealed: sealed, from: r.from,
-                          replyTo: r.reply_to, preset: r.preset)
+        return (StoredSMTP(host: host, port: port, tls: tls, username: r.username, passwordSealed: sealed, from: r.from,
+                           replyTo: r.reply_to, preset: r.preset), forgotten)
     }
 
     /// Stores the settings (audited without the password); later sends use them.
     public func saveSMTP(_ r: SMTPSettingsRequest, actor: String) throws -> SMTPSettingsView {
-        let stored = try validated(r)
+        let (stored, forgotten) = try validated(r)
         try store.setSetting(Self.smtpSettingKey, String(decoding: try JSONEncoder.api.encode(stored), as: UTF8.self), actor: actor, now: clock.now)
-        return try smtpView()
+        var view = try smtpView()
+        if forgotten {
+            view.warnings.insert("the stored password was forgotten because the host, port, user or TLS mode changed; send the password again with these settings", at: 0)
+        }
+        return view
     }
 
     /// Sends a test mail step by step with the settings in force (or `settings`, not stored) and
@@ -119,7 +129,7 @@ extension HeraldCore {
         var settings: SMTPSettings
         var from = configuration.from
         if let request {
-            let stored = try validated(request)
+            let stored = try validated(request).settings
             settings = SMTPSettings(host: stored.host, port: stored.port, tls: stored.tls, username: stored.username)
             settings.password = try stored.passwordSealed.map { Secret(try secrets.open($0)) }
             from = stored.from

@@ -37,8 +37,10 @@ extension HeraldCore {
         if let ip = request.ip, ip.count > 64 || ip.contains(where: { $0.isWhitespace }) {
             throw ServiceError(.invalid, field: "ip", "is not an IP address")
         }
+        try takeRate("twofactor_per_minute", period: 60, of: tenant, what: "2FA codes")
         let now = clock.now
-        let key = address.description.lowercased()
+        // Counted per mailbox, however it is spelled: quotes, escapes and case do not make a new one.
+        let key = address.mailboxKey
         let since = now.addingTimeInterval(-configuration.twoFactorWindow)
         let limited = ServiceError(.rateLimited, field: "address",
                                    "\(configuration.twoFactorLimit) codes were sent to this address in the last \(Int(configuration.twoFactorWindow / 60)) minutes; wait before asking again")
@@ -64,7 +66,7 @@ extension HeraldCore {
         return TwoFactorSent(id: id, expires_at: expires, outbox_id: entry.id!)
     }
 
-    /// Checks a code in constant time; every wrong guess counts, and a used, expired or
+    /// Checks a code in constant time; every wrong guess counts (a right one does not), and a used, expired or
     /// exhausted challenge never verifies.
     /// - Returns: nil when there is no such challenge for the tenant.
     /// - Throws: ``ServiceError`` saying why the code cannot be checked (expired, used, too many attempts).
@@ -80,11 +82,12 @@ extension HeraldCore {
             if challenge.attempts >= limit {
                 return .failure(ServiceError(.rateLimited, field: "code", "too many wrong codes; ask for a new one"))
             }
-            challenge.attempts += 1
+            // Only a wrong code uses up an attempt.
             if SecretBox.equal(secrets.codeHash(code, challenge: challenge.id), challenge.codeHash) {
                 challenge.verifiedAt = now
                 return .success(TwoFactorVerdict(verified: true, attempts_left: limit - challenge.attempts))
             }
+            challenge.attempts += 1
             return .success(TwoFactorVerdict(verified: false, attempts_left: limit - challenge.attempts))
         }
         switch outcome {

@@ -33,6 +33,8 @@ import HeraldTestSupport
         ("user@[300.1.1.1]", "neither [IPv4]"),
         ("\"unclosed@example.com", "no \"@\""),
         (String(repeating: "a", count: 65) + "@example.com", "longer than 64"),
+        ("\"a\\\u{0}b\"@example.com", "escapes a control character"),
+        ("\"a\\\u{7F}\"@example.com", "escapes a control character"),
     ])
     func invalidAddresses(input: String, reason: String) {
         let error = #expect(throws: MailError.self) { try EmailAddress(input, field: "To") }
@@ -45,6 +47,19 @@ import HeraldTestSupport
     func lineBreaksAreRejected(input: String) {
         let error = #expect(throws: MailError.self) { try Mailbox(parsing: input, field: "To") }
         #expect(error?.message.contains("line break") == true)
+    }
+
+    @Test(arguments: [
+        ("victim@example.com", "victim@example.com"),
+        ("\"victim\"@example.com", "victim@example.com"),
+        ("\"\\victim\"@example.com", "victim@example.com"),
+        ("\"v\\ictim\"@Example.COM", "victim@example.com"),
+        ("\"john doe\"@example.com", "john doe@example.com"),
+        ("\"a\\\"b\"@example.com", "a\"b@example.com"),
+        ("Ops@Bücher.example", "ops@xn--bcher-kva.example"),
+    ])
+    func spellingsOfOneMailboxShareAKey(input: String, key: String) throws {
+        #expect(try EmailAddress(input).mailboxKey == key)
     }
 
     @Test func mailboxForms() throws {
