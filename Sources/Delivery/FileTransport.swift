@@ -4,7 +4,8 @@ import SMTP
 
 /// Delivers by writing each message as an `.eml` file into a directory: what Herald does when no
 /// SMTP server is configured, so a fresh machine shows real mails at once. Each file is written
-/// under a temporary name and renamed, so a reader never sees half a mail.
+/// under a temporary name and renamed, so a reader never sees half a mail. Mails can hold 2FA
+/// codes: the directory is 0700 and every file 0600, whatever the process's umask.
 public final class FileTransport: MailTransport {
     /// Where the files go.
     public let directory: URL
@@ -12,7 +13,8 @@ public final class FileTransport: MailTransport {
     /// - Throws: when the directory cannot be created.
     public init(directory: URL) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
     }
 
     public func send(batch: [EncodedMessage]) async -> [Result<DeliveryReport, SMTPError>] {
@@ -26,7 +28,10 @@ public final class FileTransport: MailTransport {
             var bytes = Array("Return-Path: <\(message.mailFrom)>\r\nX-Envelope-To: \(message.recipients.joined(separator: ", "))\r\n".utf8)
             bytes += message.bytes
             do {
-                try Data(bytes).write(to: temporary)
+                guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes),
+                                                     attributes: [.posixPermissions: 0o600]) else {
+                    throw CocoaError(.fileWriteUnknown)
+                }
                 try FileManager.default.moveItem(at: temporary, to: target)
             } catch {
                 try? FileManager.default.removeItem(at: temporary)

@@ -13,6 +13,15 @@ extension HeraldConfiguration {
     /// The key that seals the stored SMTP password and keys 2FA code hashes.
     var secretKeyFile: String { service.secretKeyFile ?? "\(dataDirectory)/secret.key" }
 
+    /// The file holding the platform admin's token when no environment variable gives it.
+    var adminTokenFile: String { service.adminTokenFile ?? "\(dataDirectory)/admin-token" }
+
+    /// Every file the service keeps besides mails: the database with its WAL and shared memory,
+    /// the secret key and the token files.
+    var privateFiles: [String] {
+        [database, database + "-wal", database + "-shm", secretKeyFile, adminTokenFile, "\(dataDirectory)/demo-token"]
+    }
+
     /// `herald serve`'s configuration from the file's `service` section, the environment and the
     /// checkout's resources.
     /// - Throws: ``CLIError`` (78) naming the setting that is wrong.
@@ -38,6 +47,30 @@ extension HeraldConfiguration {
         if let renderers = s.renderers {
             guard (1...32).contains(renderers) else { throw CLIError(status: ExitStatus.config, "service.renderers: \(renderers) is outside 1-32") }
             c.renderers = renderers
+        }
+        for (name, value, range) in [("templateRenderers", s.templateRenderers, 1...64), ("tenantRenders", s.tenantRenders, 1...64),
+                                     ("tenantRenderQueue", s.tenantRenderQueue, 0...10_000), ("databaseThreads", s.databaseThreads, 1...64)] {
+            guard let value else { continue }
+            guard range.contains(value) else {
+                throw CLIError(status: ExitStatus.config, "service.\(name): \(value) is outside \(range.lowerBound)-\(range.upperBound)")
+            }
+            switch name {
+            case "templateRenderers": c.templateRenderers = value
+            case "tenantRenders": c.tenantRenders = value
+            case "tenantRenderQueue": c.tenantRenderQueue = value
+            default: c.databaseThreads = value
+            }
+        }
+        for (plan, overrides) in s.quotas ?? [:] {
+            do { try overrides.validate() } catch let error as ServiceError {
+                throw CLIError(status: ExitStatus.config, "service.quotas.\(plan).\(error.field ?? ""): \(error.message)")
+            }
+            switch Plan(rawValue: plan) {
+            case .free?: c.quotas.free = c.quotas.free.applying(overrides)
+            case .pro?: c.quotas.pro = c.quotas.pro.applying(overrides)
+            case .enterprise?: c.quotas.enterprise = c.quotas.enterprise.applying(overrides)
+            case nil: throw CLIError(status: ExitStatus.config, "service.quotas.\(plan): not a plan; the plans are free, pro and enterprise")
+            }
         }
         if let minutes = s.watchdogMinutes {
             guard minutes > 0, minutes <= 7 * 1440 else { throw CLIError(status: ExitStatus.config, "service.watchdogMinutes: must be above 0 and at most 7 days") }
@@ -75,7 +108,7 @@ extension HeraldConfiguration {
             }
             return token
         }
-        let path = service.adminTokenFile ?? "\(dataDirectory)/admin-token"
+        let path = adminTokenFile
         if let data = FileManager.default.contents(atPath: path) {
             let mode = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?.intValue ?? 0
             guard mode & 0o077 == 0 else {

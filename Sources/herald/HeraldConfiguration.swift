@@ -40,6 +40,12 @@ struct HeraldConfiguration {
         var secretKeyFile: String?
         var mailDirectory: String?
         var renderers: Int?
+        var templateRenderers: Int?
+        var tenantRenders: Int?
+        var tenantRenderQueue: Int?
+        var databaseThreads: Int?
+        /// Quota defaults per plan (`free`, `pro`, `enterprise`), each quota optional.
+        var quotas: [String: QuotaOverrides]?
         var watchdogMinutes: Double?
         var graceMinutes: Double?
         var maxMessageBytes: Int?
@@ -147,8 +153,9 @@ struct HeraldConfiguration {
         return value
     }
 
-    /// Opens the store at the configured path.
+    /// Opens the store at the configured path; what it creates is readable by its owner only.
     func openStore() throws -> Store {
+        PrivateFiles.restrictNewFiles()
         do {
             return try Store(path: database, durability: durability)
         } catch let error as StoreError {

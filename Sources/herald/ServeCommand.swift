@@ -37,8 +37,13 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let logger = Logger(label: "herald.service")
             let file = try config.load()
+            // Mails (2FA codes among them), tokens, the key and the database are the owner's alone,
+            // also when an earlier version or a copy left them readable by others.
+            PrivateFiles.restrictNewFiles()
+            PrivateFiles.log(PrivateFiles.tighten(directories: [file.dataDirectory], files: file.privateFiles), to: logger)
             let environment = ProcessInfo.processInfo.environment
             var service = try file.serviceConfiguration(environment: environment)
+            PrivateFiles.log(PrivateFiles.tighten(directories: [service.mailDirectory.path], files: []), to: logger)
             if let host { service.host = host }
             if let port {
                 guard (0...65535).contains(port) else { throw CLIError(status: ExitStatus.usage, "--port: \(port) is not a port") }

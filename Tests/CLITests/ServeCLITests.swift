@@ -42,11 +42,27 @@ import Testing
         let environment = ["HERALD_DATABASE": dir.appendingPathComponent("herald.sqlite").path,
                            "HERALD_SMTP_SERVER": "smtp://127.0.0.1:\(peer.port)", "HERALD_SMTP_TLS": "none",
                            "HERALD_ADMIN_TOKEN": token, "HERALD_FROM": "Herald <reports@herald.test>"]
+        // Files an earlier start or a copy left readable by others: the service makes them private.
+        let mode = { (path: String) in (try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(path).path))?[.posixPermissions] as? Int }
+        let mailDirectory = dir.appendingPathComponent("mail")
+        try FileManager.default.createDirectory(at: mailDirectory, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("herald.sqlite").path, contents: nil, attributes: [.posixPermissions: 0o644])
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("secret.key").path, contents: Data(repeating: 9, count: 32),
+                                       attributes: [.posixPermissions: 0o644])
+        FileManager.default.createFile(atPath: mailDirectory.appendingPathComponent("old.eml").path, contents: Data("Subject: 123456\r\n\r\n".utf8),
+                                       attributes: [.posixPermissions: 0o644])
+        for path in [dir, mailDirectory] { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path.path) }
+
         let log = dir.appendingPathComponent("serve.log")
         let process = try Self.start(environment, log: log)
         defer { if process.isRunning { process.terminate() } }
         #expect(try await Self.eventually(30) { Self.port(in: log) != nil })
         let port = try #require(Self.port(in: log))
+        for path in ["", "mail"] { #expect(mode(path) == 0o700, "\(path)") }
+        for path in ["herald.sqlite", "herald.sqlite-wal", "herald.sqlite-shm", "secret.key", "mail/old.eml", "serve.log"] {
+            #expect(mode(path) == 0o600, "\(path): \(String(mode(path) ?? 0, radix: 8))")
+        }
+        #expect(try String(contentsOf: log, encoding: .utf8).contains("made private"))
 
         // The demo tenant's report, in German and English, arrives at the real server.
         #expect(try await Self.eventually(60) { peer.messages.count >= 2 }, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
@@ -109,14 +125,5 @@ import Testing
         #expect(short.stderr.contains("HERALD_ADMIN_TOKEN") && !short.stderr.contains("short\n"))
         // Nothing was started or written for a refused start but the (empty) database.
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("admin-token").path))
-        // A token file others can read is refused, naming the remedy.
-        let file = dir.appendingPathComponent("admin-token")
-        try "an-admin-token-of-enough-length\n".write(to: file, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
-        let plain = dir.appendingPathComponent("plain.json")
-        try "{}".write(to: plain, atomically: true, encoding: .utf8)
-        let open = try CLITests.herald(["serve", "--config", plain.path], environment: environment)
-        #expect(open.status == 78)
-        #expect(open.stderr.contains("chmod 600"), "\(open.stderr)")
     }
 }
