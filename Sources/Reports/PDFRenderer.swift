@@ -114,6 +114,12 @@ public struct PDFRenderer: Sendable {
                 }
             }
             cairo_show_page(cr)
+            // A Cairo context that met an error ignores every later drawing call: without this
+            // check a page would silently lose everything after the first text Cairo refused.
+            let drawn = cairo_status(cr)
+            guard drawn == CAIRO_STATUS_SUCCESS else {
+                throw ReportError(.render, "page \(index + 1) of \(layout.pages.count) could not be drawn whole (cairo: \(String(cString: cairo_status_to_string(drawn)))); the report is not sent. Check the data for characters that cannot be printed")
+            }
         }
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)

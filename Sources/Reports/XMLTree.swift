@@ -204,11 +204,12 @@ struct XMLReader {
     /// Character data up to the next `<`, with references resolved and line ends normalised.
     private mutating func text() throws -> String {
         let start = index
-        // The common case: no reference, no carriage return, no "]]>" — one copy into a String.
+        // The common case: no reference, no carriage return, no "]]>", no EF (which starts U+FFFE
+        // and U+FFFF) — one copy into a String.
         while index < bytes.count {
             let c = bytes[index]
             if c == UInt8(ascii: "<") { break }
-            if c == UInt8(ascii: "&") || c == 0x0D || c == UInt8(ascii: "]") || c < 0x20 && c != 0x0A && c != 0x09 {
+            if c == UInt8(ascii: "&") || c == 0x0D || c == UInt8(ascii: "]") || c == 0xEF || c < 0x20 && c != 0x0A && c != 0x09 {
                 return try slowText(from: start)
             }
             if c == 0x0A { line += 1 }
@@ -239,6 +240,8 @@ struct XMLReader {
                 break
             case ..<0x20:
                 throw fail("control character U+\(String(format: "%04X", c)) is not allowed in XML")
+            case 0xEF:
+                try refuseNoncharacter(at: index)
             default:
                 break
             }
@@ -279,6 +282,7 @@ struct XMLReader {
             case ..<0x20:
                 throw fail("control character U+\(String(format: "%04X", c)) is not allowed in XML")
             default:
+                if c == 0xEF { try refuseNoncharacter(at: index) }
                 scratch.append(c)
             }
             index += 1
@@ -407,8 +411,17 @@ struct XMLReader {
             } else if bytes[i] < 0x20 && bytes[i] != 0x09 && bytes[i] != 0x0D {
                 index = i
                 throw fail("control character U+\(String(format: "%04X", bytes[i])) is not allowed in XML")
+            } else if bytes[i] == 0xEF {
+                try refuseNoncharacter(at: i)
             }
         }
+    }
+
+    /// U+FFFE and U+FFFF (UTF-8 EF BF BE, EF BF BF) are outside XML's Char production; Cairo
+    /// stops drawing at them, so a document holding one would lose the rest of its page.
+    private func refuseNoncharacter(at i: Int) throws {
+        guard i + 2 < bytes.count, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF else { return }
+        throw fail("character U+\(bytes[i + 2] == 0xBE ? "FFFE" : "FFFF") is not allowed in XML; remove it from the data")
     }
 
     /// LF, the CR of a CRLF not (it is counted at its LF), a lone CR: XML's three line ends.
