@@ -89,6 +89,9 @@ extension HeraldCore {
     public func postAlert(_ request: AlertRequest, tenant: Tenant) throws -> AlertAccepted {
         var request = request
         try request.validate(tenantLocale: tenant.locale)
+        try requireCount(request.channel.recipients.count, within: "recipients_per_alert", of: tenant, field: "channel.recipients",
+                         what: "recipients of the channel")
+        try takeRate("alerts_per_minute", period: 60, of: tenant, what: "alerts")
         let now = clock.now
         let at = request.at ?? now
         let isRecovery = request.is_recovery == true
@@ -232,7 +235,8 @@ extension HeraldCore {
 
     /// The digest worker: flushes windows as they close.
     func runDigests() async {
-        await repeatSteps("digest flush", wakeUp: digestSignal) { try flushDigests() }
+        // Digest mails render the tenants' templates: on the template threads, never the cooperative pool.
+        await repeatSteps("digest flush", wakeUp: digestSignal) { try await templatePool.run { try self.flushDigests() } }
     }
 }
 

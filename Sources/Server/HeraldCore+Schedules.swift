@@ -74,20 +74,20 @@ extension HeraldCore {
         await repeatSteps("scheduler step", wakeUp: nil) {
             if clock.now >= pruneAt {
                 pruneAt = clock.now.addingTimeInterval(3_600)
-                try prune()
+                try await offload { try self.prune() }
             }
-            return try planSchedules()
+            return try await offload { try self.planSchedules() }
         }
     }
 
     /// Runs `step` until the task is cancelled; each run says when to run again, at most a minute
     /// later (nil: in a minute), and `wakeUp` may bring it forward. A failing step is logged and
     /// tried again in a minute.
-    func repeatSteps(_ name: String, wakeUp: WakeSignal?, _ step: () throws -> Date?) async {
+    func repeatSteps(_ name: String, wakeUp: WakeSignal?, _ step: () async throws -> Date?) async {
         while !Task.isCancelled {
             var next: Date?
             do {
-                next = try step()
+                next = try await step()
             } catch {
                 logger.error("\(name) failed; trying again in a minute", metadata: ["herald.error": "\(error)"])
             }
@@ -141,28 +141,32 @@ extension HeraldCore {
                        idempotencyKey: "watchdog:\(run.scheduleID):\(Int64(run.slot.timeIntervalSince1970))")
     }
 
-    /// The report workers: render pending runs, one per render queue, until cancelled. A queue
-    /// that comes free takes the next run at once, and a new run wakes a free queue.
+    /// The report workers: render pending runs, one per report thread, until cancelled. A thread
+    /// that comes free takes the next run at once, and a new run wakes a free one. Runs are taken
+    /// fairly: first the oldest run of each tenant with none in progress, and only when no other
+    /// tenant waits a second run of a tenant already rendering.
     func runReportWorkers() async {
-        enum Event { case finished(key: String, queue: Int), woken }
+        enum Event { case finished(key: String, tenant: String), woken }
         await withTaskGroup(of: Event.self) { group in
-            var free = Array(renderQueues.indices.reversed())
+            var free = reportPool.threads
             var inFlight = Set<String>()
+            var busyTenants: [String: Int] = [:]
             var listening = false
             while !Task.isCancelled {
-                if !free.isEmpty, let runs = try? store.pendingRuns(limit: free.count + inFlight.count, now: clock.now) {
-                    for run in runs where !free.isEmpty {
+                if free > 0, let runs = try? await nextRuns(free: free, inFlight: inFlight.count, busy: Set(busyTenants.keys)) {
+                    for run in runs where free > 0 {
                         let key = "\(run.scheduleID)@\(run.slot.timeIntervalSince1970)"
                         guard inFlight.insert(key).inserted else { continue }
-                        let queue = free.removeLast()
+                        free -= 1
+                        busyTenants[run.tenantID, default: 0] += 1
                         group.addTask {
-                            await self.perform(run, on: self.renderQueues[queue])
-                            return .finished(key: key, queue: queue)
+                            await self.perform(run)
+                            return .finished(key: key, tenant: run.tenantID)
                         }
                     }
                 }
-                if !free.isEmpty && !listening {
-                    // Free queues wait for a new run (or look again in 5 s, for runs added by another process).
+                if free > 0 && !listening {
+                    // Free threads wait for a new run (or look again in 5 s, for runs added by another process).
                     listening = true
                     group.addTask {
                         await self.runSignal.wait(until: self.clock.now.addingTimeInterval(5), clock: self.clock)
@@ -170,9 +174,11 @@ extension HeraldCore {
                     }
                 }
                 switch await group.next() {
-                case .finished(let key, let queue)?:
+                case .finished(let key, let tenant)?:
                     inFlight.remove(key)
-                    free.append(queue)
+                    free += 1
+                    busyTenants[tenant, default: 1] -= 1
+                    if busyTenants[tenant] == 0 { busyTenants[tenant] = nil }
                 case .woken?:
                     listening = false
                 case nil:
@@ -185,17 +191,31 @@ extension HeraldCore {
         }
     }
 
+    /// The runs to start on `free` threads: one per tenant not in `busy` first, then any.
+    private func nextRuns(free: Int, inFlight: Int, busy: Set<String>) async throws -> [ReportRun] {
+        let now = clock.now
+        return try await offload { [store] in
+            var runs = try store.pendingRunsPerTenant(limit: free, now: now, excluding: busy)
+            if runs.count < free {
+                let taken = Set(runs.map { "\($0.scheduleID)@\($0.slot.timeIntervalSince1970)" })
+                runs += try store.pendingRuns(limit: free + inFlight + runs.count, now: now)
+                    .filter { !taken.contains("\($0.scheduleID)@\($0.slot.timeIntervalSince1970)") }
+            }
+            return runs
+        }
+    }
+
     /// Waits before the retries of a run that failed for a passing cause.
     static let reportRetryDelays: [TimeInterval] = [60, 300, 900]
 
     /// Renders one run and enqueues its mails; a failure is recorded on the run.
-    func perform(_ run: ReportRun, on queue: DispatchQueue) async {
+    func perform(_ run: ReportRun) async {
         let started = ContinuousClock.now
         var report = "unknown"
         do {
             let request = try reportRequest(for: run)
             report = request.report
-            let mails = try await jobs.mails(for: request, composer: try currentComposer(), on: queue, now: clock.now)
+            let mails = try await jobs.mails(for: request, composer: try currentComposer(), on: reportPool, now: clock.now)
             metrics.recordRender(report: report, duration: ContinuousClock.now - started)
             let now = clock.now
             let entries = try await offload { [store] in try store.completeRun(scheduleID: run.scheduleID, slot: run.slot, mails: mails, now: now) }

@@ -160,6 +160,8 @@ extension HeraldCore {
         var definition = definition
         try definition.validate(tenantZone: tenant.timeZone, tenantLocale: tenant.locale, reports: ReportJobs.reports,
                                 sources: configuration.dataSources.keys.sorted())
+        try requireCount(definition.recipients.count, within: "recipients_per_schedule", of: tenant, field: "recipients", what: "recipients")
+        try requireInterval(of: definition, tenant: tenant)
         let now = clock.now
         let json = String(decoding: try JSONEncoder.api.encode(definition), as: UTF8.self)
         var record: ScheduleRecord
@@ -181,8 +183,31 @@ extension HeraldCore {
             record = ScheduleRecord(id: UUID().uuidString.lowercased(), tenantID: tenant.id, definition: json, enabled: definition.enabled ?? true,
                                     activeSince: now, createdAt: now, updatedAt: now)
         }
-        try store.saveSchedule(record, actor: actor, now: now, created: id == nil)
+        let maxCount = quotas(of: tenant).schedules
+        guard try store.saveSchedule(record, actor: actor, now: now, created: id == nil, maxCount: maxCount) else {
+            metrics.recordRefusal(tenant: tenant.id, limit: "schedules")
+            throw ServiceError(.invalid, field: "schedules",
+                               "the tenant has \(maxCount) schedules, its quota schedules = \(maxCount); delete one or ask the platform admin for a higher quota")
+        }
         return try view(of: record, tenant: tenant)
+    }
+
+    /// Refuses an enabled schedule that would run more often than the tenant's quota allows.
+    /// - Throws: ``ServiceError`` `.invalid` naming `cron`, the shortest gap found and the quota.
+    func requireInterval(of definition: ScheduleDefinition, tenant: Tenant) throws {
+        guard definition.enabled ?? true else { return }
+        let minimum = quotas(of: tenant).min_cron_interval_minutes
+        guard minimum > 1, let expression = try? CronExpression(definition.cron),
+              let zone = try? CronZone(identifier: definition.timezone ?? tenant.timeZone) else { return }
+        // The gaps of the next fire times, enough of them to see a whole year of a daily schedule
+        // and every irregular gap (`0,5 7 * * *`, the last day of a month, a DST change).
+        let times = expression.nextTimes(after: clock.now, count: 400, in: zone)
+        guard times.count > 1 else { return }
+        let shortest = zip(times, times.dropFirst()).map { $1.timeIntervalSince($0) }.min()!
+        guard shortest < TimeInterval(minimum * 60) else { return }
+        metrics.recordRefusal(tenant: tenant.id, limit: "min_cron_interval_minutes")
+        throw ServiceError(.invalid, field: "cron",
+                           "runs as often as every \(Int(shortest / 60)) minute(s); the tenant's quota min_cron_interval_minutes = \(minimum); choose a longer interval or ask the platform admin")
     }
 
     /// A schedule's view: description in the tenant's locale, the next five runs, the last runs.
@@ -220,6 +245,8 @@ extension HeraldCore {
                                        subject: request.subject, enabled: true)
         try check.validate(tenantZone: tenant.timeZone, tenantLocale: tenant.locale, reports: ReportJobs.reports,
                            sources: configuration.dataSources.keys.sorted())
+        try requireCount(check.recipients.count, within: "recipients_per_schedule", of: tenant, field: "recipients", what: "recipients")
+        try takeRate("adhoc_reports_per_hour", period: 3600, of: tenant, what: "ad-hoc reports")
         request.recipients = check.recipients
         request.timezone = check.timezone
         request.period = check.period
@@ -234,7 +261,7 @@ extension HeraldCore {
     /// Renders every pending run now, one after the other (for tests and `--once` use).
     public func renderPending() async throws {
         while let run = try store.pendingRuns(limit: 1, now: clock.now).first {
-            await perform(run, on: renderQueues[0])
+            await perform(run)
         }
     }
 }

@@ -31,10 +31,17 @@ public final class HeraldCore: Sendable {
     public let metrics: ServiceMetrics
     let logger: Logger
     let environment: [String: String]
-    /// Reports render on these queues, never on the cooperative pool.
-    let renderQueues: [DispatchQueue]
-    /// Where request handlers run the work that blocks (database, template renders).
-    let blockingQueue = DispatchQueue(label: "herald.blocking", attributes: .concurrent)
+    /// Report documents render here (template, layout, Cairo): `renderers` threads.
+    let reportPool: WorkerPool
+    /// The templates tenants control on request paths and in digests render here, apart from
+    /// the database work, so that `/healthz`, authentication and reads never wait behind them.
+    let templatePool: WorkerPool
+    /// At most `tenantRenders` of one tenant's template renders at once.
+    let tenantGate: TenantGate
+    /// Database work of request handlers and loops: never on the cooperative pool.
+    let databasePool: WorkerPool
+    /// The tenants' rate quotas.
+    let rates = RateLimiter()
     /// Wakes the report workers when the scheduler or the API adds runs.
     let runSignal = WakeSignal()
     /// Wakes the digest worker when a new window opens.
@@ -58,7 +65,10 @@ public final class HeraldCore: Sendable {
         jobs = ReportJobs(store: store, reportsDirectory: configuration.reportsDirectory,
                           fontsDirectory: configuration.fontsDirectory, dataSources: configuration.dataSources,
                           maxMessageBytes: configuration.maxMessageBytes, environment: environment)
-        renderQueues = (0..<max(1, configuration.renderers)).map { DispatchQueue(label: "herald.render.\($0)") }
+        reportPool = WorkerPool(name: "herald.report", threads: configuration.renderers)
+        templatePool = WorkerPool(name: "herald.template", threads: configuration.templateRenderers)
+        tenantGate = TenantGate(limit: configuration.tenantRenders, queueLimit: configuration.tenantRenderQueue)
+        databasePool = WorkerPool(name: "herald.db", threads: configuration.databaseThreads)
     }
 
     // MARK: SMTP
@@ -109,10 +119,22 @@ public final class HeraldCore: Sendable {
 }
 
 extension HeraldCore {
-    /// Runs `body` on the blocking queue and returns its result: for work that waits on the
-    /// database or renders templates, which must not hold a thread of the cooperative pool.
+    /// Runs `body` on the database threads and returns its result: for work that waits on the
+    /// database, which must not hold a thread of the cooperative pool.
     func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await blockingQueue.run(body)
+        try await databasePool.run(body)
+    }
+
+    /// Runs `body`, which renders templates `tenant` controls, on the template threads once one
+    /// of the tenant's render slots is free.
+    /// - Throws: ``ServiceError`` `.rateLimited` when too many of the tenant's renders wait already.
+    func renderForTenant<T: Sendable>(_ tenant: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await tenantGate.run(tenant: tenant) { try await templatePool.run(body) }
+        } catch let error as ServiceError where error.code == .rateLimited && error.field == "tenant" {
+            metrics.recordRefusal(tenant: tenant, limit: "renders")
+            throw error
+        }
     }
 }
 

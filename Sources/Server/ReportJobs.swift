@@ -39,14 +39,14 @@ public struct ReportJobs: Sendable {
 
     /// Makes the mails of a request, one per recipient locale.
     /// - Throws: ``ServiceError`` `.failed` naming the step that failed (data, template, render, size).
-    func mails(for request: Request, composer: MailComposer, on queue: DispatchQueue, now: Date) async throws -> [NewMail] {
+    func mails(for request: Request, composer: MailComposer, on pool: WorkerPool, now: Date) async throws -> [NewMail] {
         let byLocale = Dictionary(grouping: request.recipients, by: { $0.locale ?? request.tenant.locale })
         var mails: [NewMail] = []
         let custom = try customTemplates(tenant: request.tenant, kind: .report)
         for locale in byLocale.keys.sorted() {
             let period = request.period.resolve(at: request.instant, zone: request.zone, locale: locale)
             let (data, summary) = try await reportData(request, period: period, locale: locale)
-            let pdf = try await render(request.report, data: data, locale: locale, zone: request.zone, on: queue)
+            let pdf = try await render(request.report, data: data, locale: locale, zone: request.zone, on: pool)
             let title = request.parameters["title"]?.string ?? Self.title(request.report, locale: locale)
             let fileName = "\(title) \(period.label).pdf".replacingOccurrences(of: "/", with: "-")
             let context: [String: Any] = [
@@ -144,8 +144,8 @@ public struct ReportJobs: Sendable {
         }
     }
 
-    /// Renders the report template with the data, then the document to PDF on `queue`.
-    func render(_ report: String, data: [String: Any], locale: String, zone: TimeZone, on queue: DispatchQueue) async throws -> Data {
+    /// Renders the report template with the data, then the document to PDF, on `pool`.
+    func render(_ report: String, data: [String: Any], locale: String, zone: TimeZone, on pool: WorkerPool) async throws -> Data {
         var object = data
         object["locale"] = locale
         object["tz"] = zone.identifier
@@ -157,12 +157,13 @@ public struct ReportJobs: Sendable {
         let json = try JSONSerialization.data(withJSONObject: object)
         let base = reportsDirectory.appendingPathComponent(report)
         do {
-            // The template render and the layout's parse are CPU work too: on the render queue, like the drawing.
-            let document = try await queue.run {
+            // The template render, the layout's parse and the drawing are CPU work: on the report threads.
+            let fonts = fontsDirectory.path
+            return try await pool.run {
                 let xml = try Environment.loadTemplateFile(template, configuration: configuration).render(json: json)
-                return try DocumentParser.parse(Data(xml.utf8), baseDirectory: base)
+                let document = try DocumentParser.parse(Data(xml.utf8), baseDirectory: base)
+                return try PDFRenderer(fontsDirectory: fonts).render(document)
             }
-            return try await PDFRenderer(fontsDirectory: fontsDirectory.path).render(document, on: queue)
         } catch let error as JinjaError {
             throw ServiceError(.failed, field: "data", "the \(report) report's data does not fit its template: \(error.description)")
         } catch let error as ReportError {

@@ -30,6 +30,18 @@ public struct ServiceConfiguration: Sendable {
     public var scheduler = SchedulerConfiguration()
     /// Reports rendered at the same time. Default 2 (the number of cores of a small machine).
     public var renderers = 2
+    /// Threads for the templates tenants control on request paths and in digests: uploads and
+    /// previews, alert and 2FA mails. Default 4.
+    public var templateRenderers = 4
+    /// Renders of one tenant running at once on those threads (each report run counts one of
+    /// `renderers`). Default 1: a tenant's burst never takes the threads the others need.
+    public var tenantRenders = 1
+    /// Renders of one tenant waiting for its turn before more are refused with 429. Default 32.
+    public var tenantRenderQueue = 32
+    /// Threads for database work of the HTTP API and the loops. Default 4.
+    public var databaseThreads = 4
+    /// Quota defaults per plan (`quotas` in the configuration file); the admin may override them per tenant.
+    public var quotas = PlanQuotas()
     /// A slot not sent this long after it was due is reported by the watchdog. Default 1 h.
     public var watchdogDelay: TimeInterval = 3600
     /// Largest mail (encoded, attachments included) Herald hands to the server. Default 20 MiB; set it to the server's SIZE limit.

@@ -40,12 +40,15 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// For template errors: which template, line and column.
     public var location: [String: String]?
+    /// For `.rateLimited`: the seconds after which the request may succeed (`Retry-After`).
+    public var retryAfter: Int?
 
-    public init(_ code: Code, field: String? = nil, _ message: String, location: [String: String]? = nil) {
+    public init(_ code: Code, field: String? = nil, _ message: String, location: [String: String]? = nil, retryAfter: Int? = nil) {
         self.code = code
         self.field = field
         self.message = message
         self.location = location
+        self.retryAfter = retryAfter
     }
 
     public var description: String { field.map { "\($0): \(message)" } ?? message }

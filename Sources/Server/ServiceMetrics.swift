@@ -28,6 +28,14 @@ public final class ServiceMetrics: Sendable {
             labels: [("report", report)], buckets: buckets).record(duration)
     }
 
+    /// Counts one request refused by a tenant's quota (or its render gate).
+    func recordRefusal(tenant: String, limit: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "herald", metricName: "quota_refusals", unitName: "total",
+                                             helpText: "Requests refused because a tenant reached a quota, by tenant and quota"),
+            labels: [("tenant", tenant), ("limit", limit)]).increment()
+    }
+
     /// The exposition text, with the store's counts refreshed.
     func exposition(store: Store) throws -> String {
         for (kind, status, count) in try store.mailCounts() {

@@ -239,6 +239,8 @@ public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var adminEmail: String?
     /// PNG logo, sent as an inline image.
     public var logo: Data?
+    /// The admin's overrides of the plan's quotas (JSON object), or nil for the plan's defaults.
+    public var quotas: String?
 
     public init(id: String, name: String, locale: String, timeZone: String, plan: String, createdAt: Date,
                 brandColor: String? = nil, footer: String? = nil, fromName: String? = nil, adminEmail: String? = nil, logo: Data? = nil) {

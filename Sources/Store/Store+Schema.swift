@@ -203,6 +203,10 @@ extension Store {
             }
             try db.create(index: "twoFactor_address", on: "twoFactor", columns: ["tenantID", "address", "createdAt"])
         }
+        migrator.registerMigration("v2-tenant-quotas") { db in
+            // The admin's per-tenant quota overrides, as JSON; nil: the plan's defaults apply.
+            try db.alter(table: "tenant") { t in t.add(column: "quotas", .text) }
+        }
         return migrator
     }
 }

@@ -24,6 +24,20 @@ extension Store {
         try read { db in try Tenant.fetchOne(db, key: id) }
     }
 
+    /// Replaces a tenant's quota overrides (JSON, nil for the plan's defaults) and audits it.
+    /// - Returns: false when there is no such tenant.
+    public func setTenantQuotas(_ id: String, quotas: String?, actor: String, now: Date) throws -> Bool {
+        try write { db in
+            guard var tenant = try Tenant.fetchOne(db, key: id) else { return false }
+            tenant.quotas = quotas
+            try tenant.update(db)
+            var audit = AuditEntry(at: now, actor: actor, action: "tenant.quotas", tenantID: id, subject: "tenant:\(id)",
+                                   detail: quotas.map { "quotas set: \($0)" } ?? "quotas reset to the plan's defaults")
+            try audit.insert(db)
+            return true
+        }
+    }
+
     /// All tenants, by id.
     public func tenants() throws -> [Tenant] {
         try read { db in try Tenant.order(Column("id")).fetchAll(db) }
@@ -65,9 +79,16 @@ extension Store {
 
 extension Store {
     /// Inserts or replaces a schedule and audits the change.
-    public func saveSchedule(_ schedule: ScheduleRecord, actor: String, now: Date, created: Bool) throws {
+    /// - Parameter maxCount: for a new schedule, how many the tenant may have at most; checked in
+    ///   the same transaction, so parallel requests cannot pass it together.
+    /// - Returns: false when a new schedule would exceed `maxCount` (nothing is written).
+    @discardableResult
+    public func saveSchedule(_ schedule: ScheduleRecord, actor: String, now: Date, created: Bool, maxCount: Int? = nil) throws -> Bool {
         try write { db in
             if created {
+                if let maxCount, try ScheduleRecord.filter(Column("tenantID") == schedule.tenantID).fetchCount(db) >= maxCount {
+                    return false
+                }
                 try schedule.insert(db)
             } else {
                 // A change never brings back a schedule deleted in the meantime.
@@ -78,6 +99,7 @@ extension Store {
             var audit = AuditEntry(at: now, actor: actor, action: created ? "schedule.created" : "schedule.changed",
                                    tenantID: schedule.tenantID, subject: "schedule:\(schedule.id)", detail: schedule.definition)
             try audit.insert(db)
+            return true
         }
     }
 
@@ -144,6 +166,26 @@ extension Store {
         try read { db in
             try ReportRun.filter(Column("status") == ReportRunStatus.pending.rawValue && (Column("retryAt") == nil || Column("retryAt") <= now.stored))
                 .order(Column("slot")).limit(limit).fetchAll(db)
+        }
+    }
+
+    /// The oldest due pending run of each tenant not in `busy`, oldest first: what the report
+    /// workers take first, so one tenant's pile of runs never holds up another tenant's.
+    public func pendingRunsPerTenant(limit: Int, now: Date, excluding busy: Set<String>) throws -> [ReportRun] {
+        try read { db in
+            // SQLite takes the bare columns of an aggregate query with MIN() from the row holding the minimum.
+            var sql = """
+                SELECT *, MIN(slot) AS firstSlot FROM reportRun
+                WHERE status = ? AND (retryAt IS NULL OR retryAt <= ?)
+                """
+            var arguments: StatementArguments = [ReportRunStatus.pending.rawValue, now.stored]
+            if !busy.isEmpty {
+                sql += " AND tenantID NOT IN (\(Array(repeating: "?", count: busy.count).joined(separator: ",")))"
+                arguments += StatementArguments(busy.sorted())
+            }
+            sql += " GROUP BY tenantID ORDER BY firstSlot LIMIT ?"
+            arguments += [limit]
+            return try ReportRun.fetchAll(db, sql: sql, arguments: arguments)
         }
     }
 

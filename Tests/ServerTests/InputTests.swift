@@ -41,6 +41,50 @@ import Testing
         (["report": "availability", "period": ["type": "previous-day"], "recipients": [["address": "a@example.com"]]], 400, "cron"),
     ]
 
+    @Test(arguments: [0xFFFE, 0xFFFF, 0xFDD0, 0xFDEF, 0x1FFFE, 0x10FFFF] as [UInt32])
+    func noncharactersAreRefusedNamingTheFieldAndNothingIsWritten(code: UInt32) async throws {
+        let character = String(Unicode.Scalar(code)!)
+        let h = try Harness(smtp: false)
+        defer { h.remove() }
+        let token = try await h.tenant("acme")
+        try await h.client { api in
+            let channel: [String: Any] = ["recipients": [["address": "ops@example.com"]]]
+            let alert = try await api.call(.post, "/api/v1/tenants/acme/alerts", token: token, json: [
+                "host": ["name": "db\(character)-1"], "service": ["display_name": "s"], "status": "CRIT", "channel": channel,
+            ])
+            #expect(alert.status == .unprocessableContent, "\(alert.text)")
+            #expect(alert.errorField == "host.name", "\(alert.text)")
+            #expect(alert.errorMessage?.contains("noncharacter") == true)
+            let schedule = try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token,
+                                              json: Self.with("parameters", ["title": "Weekly \(character)"]))
+            #expect(schedule.status == .unprocessableContent)
+            #expect(schedule.errorField == "parameters.title", "\(schedule.text)")
+            let key = try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token,
+                                         json: Self.with("parameters", ["ti\(character)tle": "x"]))
+            #expect(key.errorField == "parameters.ti\(character)tle", "\(key.text)")
+        }
+        #expect(try h.store.log(.init(tenantID: "acme", limit: 5)).isEmpty)
+        #expect(try h.store.schedules(tenantID: "acme").isEmpty)
+    }
+
+    @Test func loneSurrogateEscapesAreRefusedNamingTheField() async throws {
+        let h = try Harness(smtp: false)
+        defer { h.remove() }
+        let token = try await h.tenant("acme")
+        try await h.client { api in
+            for escape in [#"\ud800"#, #"\uDFFF"#, #"x\ud83dy"#] {
+                let raw = #"{"host": {"name": "h"}, "service": {"display_name": "s"# + escape + #""}, "status": "CRIT", "channel": {"recipients": [{"address": "ops@example.com"}]}}"#
+                let response = try await api.call(.post, "/api/v1/tenants/acme/alerts", token: token, raw: raw)
+                #expect(response.status == .unprocessableContent, "\(escape): \(response.text)")
+                #expect(response.errorField == "service.display_name", "\(escape): \(response.text)")
+            }
+            // A surrogate pair is one character and passes; an escaped backslash before "u" is no escape.
+            let pair = #"{"host": {"name": "h\ud83d\ude00"}, "service": {"display_name": "\\ud800"}, "status": "CRIT", "channel": {"recipients": [{"address": "ops@example.com"}]}}"#
+            let accepted = try await api.call(.post, "/api/v1/tenants/acme/alerts", token: token, raw: pair)
+            #expect(accepted.status == .accepted, "\(accepted.text)")
+        }
+    }
+
     @Test func badSchedulesAreRefusedNamingTheField() async throws {
         let h = try Harness(smtp: false)
         defer { h.remove() }

@@ -34,7 +34,7 @@ import Testing
         // finds its mails by their idempotency key.
         let run = try second.store.runs(scheduleID: id)[0]
         let request = try second.core.reportRequest(for: run)
-        let mails = try await second.core.jobs.mails(for: request, composer: second.core.composer, on: .global(), now: second.clock.now)
+        let mails = try await second.core.jobs.mails(for: request, composer: second.core.composer, on: second.core.reportPool, now: second.clock.now)
         let again = try second.store.completeRun(scheduleID: run.scheduleID, slot: run.slot, mails: mails, now: second.clock.now)
         #expect(again.map(\.id) == (run.outboxIDs ?? "").split(separator: ",").map { Int64($0) })
 

@@ -19,6 +19,7 @@ struct RequestBody: Sendable {
     /// - Throws: ``ServiceError`` `.badRequest` (400).
     func json<T: Decodable>(_ type: T.Type) throws -> T {
         guard !data.isEmpty else { throw ServiceError(.badRequest, field: "body", "is empty; send a JSON object") }
+        try Validate.printableText(json: data)
         do {
             return try JSONDecoder.api.decode(T.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
@@ -69,6 +70,30 @@ extension RouterMethods where Context == HeraldRequestContext {
             let body = try await RequestBody.read(&reading, limit: limit)
             let request = reading
             return try await core.offload { try handler(request, context, body) }
+        }
+    }
+}
+
+extension RouterMethods where Context == HeraldRequestContext {
+    /// Adds a route whose handler renders templates the tenant of the path controls: like
+    /// ``blocking(_:_:core:limit:_:)``, but on the template threads, at most `tenantRenders` of
+    /// the tenant at once (429 past its queue), so one tenant's renders never hold up the others
+    /// or the rest of the API.
+    @discardableResult
+    func rendering(_ method: HTTPRequest.Method, _ path: RouterPath = "", core: HeraldCore, limit: Int = 64 * 1024,
+                   _ handler: @escaping @Sendable (Request, HeraldRequestContext, RequestBody) throws -> Response) -> Self {
+        on(path, method: method) { request, context -> Response in
+            var reading = request
+            let body = try await RequestBody.read(&reading, limit: limit)
+            let request = reading
+            // The caller's own tenant holds the slot: a token cannot use up another tenant's slots by
+            // naming it in the path (it gets its 404 in its own turn).
+            let tenant: String
+            switch context.principal {
+            case .tenant(let id)?: tenant = id
+            default: tenant = context.parameters.get("tenant") ?? "admin"
+            }
+            return try await core.renderForTenant(tenant) { try handler(request, context, body) }
         }
     }
 }

@@ -67,7 +67,7 @@ struct ErrorMiddleware: RouterMiddleware {
         let body = Body(error: .init(code: error.code.description, field: error.field, message: error.message, location: error.location))
         var response = JSONResponse.make(body, status: status ?? Self.status(for: error.code))
         if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
-        if error.code == .rateLimited { response.headers[.retryAfter] = "60" }
+        if error.code == .rateLimited { response.headers[.retryAfter] = "\(error.retryAfter ?? 60)" }
         return response
     }
 }

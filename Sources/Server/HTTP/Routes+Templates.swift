@@ -41,9 +41,10 @@ struct TemplateRoutes {
             return JSONResponse.make(TemplatesView(source: "default", kind: kind.rawValue, locale: locale, subject: defaults.subject,
                                                    text: defaults.text, html: defaults.html, updated_at: nil))
         }
-        group.blocking(.put, ":kind/:locale", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
+        group.rendering(.put, ":kind/:locale", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
             let (tenant, kind, locale) = try target(context)
             try requirePlan(tenant)
+            try core.takeRate("previews_per_minute", period: 60, of: tenant, what: "template uploads and previews")
             let body = try input.json(TemplateSet.self)
             try check(body, kind: kind, locale: locale)
             let now = core.clock.now
@@ -61,8 +62,9 @@ struct TemplateRoutes {
             }
             return Response(status: .noContent)
         }
-        group.blocking(.post, ":kind/:locale/preview", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
+        group.rendering(.post, ":kind/:locale/preview", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
             let (tenant, kind, locale) = try target(context)
+            try core.takeRate("previews_per_minute", period: 60, of: tenant, what: "template uploads and previews")
             let body = try input.json(PreviewBody.self)
             var templates: TemplateSet?
             if body.subject != nil || body.text != nil || body.html != nil {

@@ -82,6 +82,15 @@ struct TenantRoutes {
         group.blocking(.get, "tenants/:tenant", core: core) { _, context, _ -> Response in
             JSONResponse.make(TenantView(try context.tenant(core)))
         }
+        group.blocking(.get, "tenants/:tenant/quotas", core: core) { _, context, _ -> Response in
+            JSONResponse.make(core.quotaView(of: try context.tenant(core)))
+        }
+        group.blocking(.put, "tenants/:tenant/quotas", core: core) { _, context, input -> Response in
+            try context.requireAdmin()
+            let tenant = try context.tenant(core)
+            let overrides = try input.json(QuotaOverrides.self)
+            return JSONResponse.make(try core.setQuotas(overrides, of: tenant, actor: try context.caller().actor))
+        }
     }
 }
 
@@ -174,12 +183,12 @@ struct MessagingRoutes {
             }
             return JSONResponse.make(RunView(run))
         }
-        group.blocking(.post, "alerts", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
+        group.rendering(.post, "alerts", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
             let tenant = try context.tenant(core)
             let body = try input.json(AlertRequest.self)
             return JSONResponse.make(try core.postAlert(body, tenant: tenant), status: .accepted)
         }
-        group.blocking(.post, "2fa", core: core, limit: 64 * 1024) { request, context, input -> Response in
+        group.rendering(.post, "2fa", core: core, limit: 64 * 1024) { request, context, input -> Response in
             let tenant = try context.tenant(core)
             let body = try input.json(TwoFactorRequest.self)
             return JSONResponse.make(try core.sendTwoFactor(body, tenant: tenant), status: .accepted)

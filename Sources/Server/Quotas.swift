@@ -1,0 +1,226 @@
+import Foundation
+import Store
+
+/// What one tenant may ask of Herald: counts (refused with 422 naming the limit) and rates
+/// (refused with 429 and `Retry-After`). Each plan has defaults; the platform admin may override
+/// any of them for one tenant.
+public struct Quotas: Sendable, Codable, Equatable {
+    /// Report schedules.
+    public var schedules: Int
+    /// Recipients of one schedule or one ad-hoc report.
+    public var recipients_per_schedule: Int
+    /// Recipients of one alert channel.
+    public var recipients_per_alert: Int
+    /// The shortest time between two runs of a schedule, in minutes.
+    public var min_cron_interval_minutes: Int
+    /// Ad-hoc reports per hour.
+    public var adhoc_reports_per_hour: Int
+    /// Alert events per minute.
+    public var alerts_per_minute: Int
+    /// Template previews and uploads per minute.
+    public var previews_per_minute: Int
+    /// 2FA code requests per minute (besides the limit per address).
+    public var twofactor_per_minute: Int
+
+    public init(schedules: Int, recipients_per_schedule: Int, recipients_per_alert: Int, min_cron_interval_minutes: Int,
+                adhoc_reports_per_hour: Int, alerts_per_minute: Int, previews_per_minute: Int, twofactor_per_minute: Int) {
+        self.schedules = schedules
+        self.recipients_per_schedule = recipients_per_schedule
+        self.recipients_per_alert = recipients_per_alert
+        self.min_cron_interval_minutes = min_cron_interval_minutes
+        self.adhoc_reports_per_hour = adhoc_reports_per_hour
+        self.alerts_per_minute = alerts_per_minute
+        self.previews_per_minute = previews_per_minute
+        self.twofactor_per_minute = twofactor_per_minute
+    }
+
+    /// The defaults of each plan.
+    public static let free = Quotas(schedules: 5, recipients_per_schedule: 10, recipients_per_alert: 10, min_cron_interval_minutes: 60,
+                                    adhoc_reports_per_hour: 5, alerts_per_minute: 60, previews_per_minute: 10, twofactor_per_minute: 30)
+    public static let pro = Quotas(schedules: 50, recipients_per_schedule: 50, recipients_per_alert: 50, min_cron_interval_minutes: 15,
+                                   adhoc_reports_per_hour: 30, alerts_per_minute: 600, previews_per_minute: 60, twofactor_per_minute: 300)
+    public static let enterprise = Quotas(schedules: 500, recipients_per_schedule: 200, recipients_per_alert: 200, min_cron_interval_minutes: 5,
+                                          adhoc_reports_per_hour: 120, alerts_per_minute: 3000, previews_per_minute: 120,
+                                          twofactor_per_minute: 1200)
+
+    /// The largest value any quota may be set to: far above a real tenant, far below what would overflow.
+    static let ceiling = 1_000_000
+
+    /// The quotas with `overrides` applied over them.
+    public func applying(_ overrides: QuotaOverrides) -> Quotas {
+        var q = self
+        for (key, value) in overrides.values { q[key] = value }
+        return q
+    }
+
+    /// The quota named `key` (a field name).
+    subscript(key: String) -> Int {
+        get {
+            switch key {
+            case "schedules": schedules
+            case "recipients_per_schedule": recipients_per_schedule
+            case "recipients_per_alert": recipients_per_alert
+            case "min_cron_interval_minutes": min_cron_interval_minutes
+            case "adhoc_reports_per_hour": adhoc_reports_per_hour
+            case "alerts_per_minute": alerts_per_minute
+            case "previews_per_minute": previews_per_minute
+            case "twofactor_per_minute": twofactor_per_minute
+            default: 0
+            }
+        }
+        set {
+            switch key {
+            case "schedules": schedules = newValue
+            case "recipients_per_schedule": recipients_per_schedule = newValue
+            case "recipients_per_alert": recipients_per_alert = newValue
+            case "min_cron_interval_minutes": min_cron_interval_minutes = newValue
+            case "adhoc_reports_per_hour": adhoc_reports_per_hour = newValue
+            case "alerts_per_minute": alerts_per_minute = newValue
+            case "previews_per_minute": previews_per_minute = newValue
+            case "twofactor_per_minute": twofactor_per_minute = newValue
+            default: break
+            }
+        }
+    }
+
+    /// Every quota's name.
+    static let names = ["schedules", "recipients_per_schedule", "recipients_per_alert", "min_cron_interval_minutes",
+                        "adhoc_reports_per_hour", "alerts_per_minute", "previews_per_minute", "twofactor_per_minute"]
+}
+
+/// An admin's overrides of some of a tenant's quotas, by name.
+public struct QuotaOverrides: Sendable, Codable, Equatable {
+    public var values: [String: Int]
+
+    public init(_ values: [String: Int] = [:]) { self.values = values }
+
+    public init(from decoder: Decoder) throws {
+        values = try [String: Int](from: decoder)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try values.encode(to: encoder)
+    }
+
+    /// Checks every name and value.
+    /// - Throws: ``ServiceError`` `.invalid` naming the quota.
+    public func validate() throws {
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard Quotas.names.contains(name) else {
+                throw ServiceError(.invalid, field: name, "is not a quota; the quotas are \(Quotas.names.joined(separator: ", "))")
+            }
+            let lowest = name == "min_cron_interval_minutes" ? 1 : 0
+            guard (lowest...Quotas.ceiling).contains(value) else {
+                throw ServiceError(.invalid, field: name, "must be \(lowest) to \(Quotas.ceiling)")
+            }
+        }
+    }
+}
+
+/// Per-plan quota defaults, as the configuration sets them.
+public struct PlanQuotas: Sendable {
+    public var free = Quotas.free
+    public var pro = Quotas.pro
+    public var enterprise = Quotas.enterprise
+
+    public init() {}
+
+    /// The defaults of `plan` (free for an unknown one).
+    public func defaults(for plan: Plan?) -> Quotas {
+        switch plan {
+        case .pro?: pro
+        case .enterprise?: enterprise
+        default: free
+        }
+    }
+}
+
+/// Token buckets per tenant and rate quota: a tenant may use its whole allowance at once, then at
+/// the quota's steady rate. Kept in memory: a restart gives every tenant a full allowance again.
+///
+/// `@unchecked Sendable`: `buckets` is only touched with `lock` held.
+final class RateLimiter: @unchecked Sendable {
+    private struct Bucket { var tokens: Double; var at: Date }
+    private let lock = NSLock()
+    private var buckets: [String: Bucket] = [:]
+
+    /// Takes one token of `tenant`'s `limit` bucket, `allowance` tokens filling in `period` seconds.
+    /// - Returns: nil when taken, else the seconds until one is there again.
+    func take(tenant: String, limit: String, allowance: Int, period: TimeInterval, now: Date) -> Int? {
+        guard allowance > 0 else { return Int(period) }
+        let rate = Double(allowance) / period
+        let key = "\(tenant)\u{0}\(limit)"
+        return lock.withLock {
+            var bucket = buckets[key] ?? Bucket(tokens: Double(allowance), at: now)
+            let elapsed = max(0, now.timeIntervalSince(bucket.at))
+            bucket.tokens = min(Double(allowance), bucket.tokens + elapsed * rate)
+            bucket.at = now
+            defer { buckets[key] = bucket }
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                return nil
+            }
+            return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up)))
+        }
+    }
+}
+
+/// A tenant's quotas as the API shows them.
+public struct QuotaView: Sendable, Encodable {
+    /// The quotas in force.
+    public var quotas: Quotas
+    /// The plan whose defaults apply where no override is set.
+    public var plan: String
+    /// The admin's overrides.
+    public var overrides: [String: Int]
+}
+
+extension HeraldCore {
+    /// The quotas of `tenant` with the plan and the overrides they come from.
+    func quotaView(of tenant: Tenant) -> QuotaView {
+        let overrides = tenant.quotas.flatMap { try? JSONDecoder().decode(QuotaOverrides.self, from: Data($0.utf8)) } ?? QuotaOverrides()
+        return QuotaView(quotas: quotas(of: tenant), plan: tenant.plan, overrides: overrides.values)
+    }
+
+    /// Replaces the admin's overrides of a tenant's quotas (`{}` goes back to the plan's defaults); audited.
+    /// - Throws: ``ServiceError`` `.invalid` naming a quota that does not exist or a value out of range.
+    func setQuotas(_ overrides: QuotaOverrides, of tenant: Tenant, actor: String) throws -> QuotaView {
+        try overrides.validate()
+        let json = overrides.values.isEmpty ? nil : String(decoding: try JSONEncoder.api.encode(overrides), as: UTF8.self)
+        guard try store.setTenantQuotas(tenant.id, quotas: json, actor: actor, now: clock.now), let updated = try store.tenant(tenant.id) else {
+            throw ServiceError(.notFound, field: "tenant", "no tenant \"\(tenant.id)\"")
+        }
+        return quotaView(of: updated)
+    }
+
+    /// The quotas in force for `tenant`: its plan's defaults with the admin's overrides.
+    public func quotas(of tenant: Tenant) -> Quotas {
+        let defaults = configuration.quotas.defaults(for: Plan(rawValue: tenant.plan))
+        guard let json = tenant.quotas, let overrides = try? JSONDecoder().decode(QuotaOverrides.self, from: Data(json.utf8)) else {
+            return defaults
+        }
+        return defaults.applying(overrides)
+    }
+
+    /// Takes one of the tenant's `limit` (a rate quota per `period`).
+    /// - Throws: ``ServiceError`` `.rateLimited` (429) with `Retry-After` when the rate is used up.
+    func takeRate(_ limit: String, period: TimeInterval, of tenant: Tenant, what: String) throws {
+        let allowance = quotas(of: tenant)[limit]
+        guard let wait = rates.take(tenant: tenant.id, limit: limit, allowance: allowance, period: period, now: clock.now) else { return }
+        metrics.recordRefusal(tenant: tenant.id, limit: limit)
+        let per = period >= 3600 ? "hour" : "minute"
+        throw ServiceError(.rateLimited, field: limit,
+                           "the tenant's quota of \(allowance) \(what) per \(per) is used up; try again in \(wait) s or ask the platform admin for a higher quota",
+                           retryAfter: wait)
+    }
+
+    /// Refuses a count past the tenant's quota `limit`.
+    /// - Throws: ``ServiceError`` `.invalid` (422) naming `field`, the quota and its value.
+    func requireCount(_ count: Int, within limit: String, of tenant: Tenant, field: String, what: String) throws {
+        let allowed = quotas(of: tenant)[limit]
+        guard count > allowed else { return }
+        metrics.recordRefusal(tenant: tenant.id, limit: limit)
+        throw ServiceError(.invalid, field: field,
+                           "\(what): \(count) is above the tenant's quota \(limit) = \(allowed); ask the platform admin for a higher quota")
+    }
+}
