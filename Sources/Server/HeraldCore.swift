@@ -53,7 +53,7 @@ public final class HeraldCore: Sendable {
     /// - Throws: ``ServiceError`` when the configured From address is not a mailbox.
     public init(configuration: ServiceConfiguration, store: Store, clock: any WallClock, secrets: SecretBox,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                logger: Logger = Logger(label: "herald.service")) throws {
+                logger: Logger = Logger(label: "herald.service", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         self.configuration = configuration
         self.store = store
         self.clock = clock

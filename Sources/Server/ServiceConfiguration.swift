@@ -36,8 +36,8 @@ public struct ServiceConfiguration: Sendable {
     /// Renders of one tenant running at once on those threads (each report run counts one of
     /// `renderers`). Default 1: a tenant's burst never takes the threads the others need.
     public var tenantRenders = 1
-    /// Renders of one tenant waiting for its turn before more are refused with 429. Default 32.
-    public var tenantRenderQueue = 32
+    /// Renders of one tenant waiting for its turn before more are refused with 429. Default 64.
+    public var tenantRenderQueue = 64
     /// Threads for database work of the HTTP API and the loops. Default 4.
     public var databaseThreads = 4
     /// Quota defaults per plan (`quotas` in the configuration file); the admin may override them per tenant.
