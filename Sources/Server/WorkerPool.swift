@@ -108,6 +108,11 @@ public final class TenantGate: @unchecked Sendable {
         self.queueLimit = max(0, queueLimit)
     }
 
+    /// How many of `tenant`'s renders wait for a slot.
+    func waiting(for tenant: String) -> Int {
+        lock.withLock { slots[tenant]?.waiters.count ?? 0 }
+    }
+
     /// Runs `body` once one of `tenant`'s slots is free.
     /// - Throws: ``ServiceError`` `.rateLimited` (429) when `queueLimit` renders of the tenant wait already.
     public func run<T: Sendable>(tenant: String, _ body: () async throws -> T) async throws -> T {

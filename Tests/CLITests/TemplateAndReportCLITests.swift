@@ -100,4 +100,23 @@ import Testing
         let badLocale = try CLITests.herald(["report", "render", "availability", "--data", data.path, "--out", "x.pdf", "--locale", "fr"])
         #expect(badLocale.status == 64)
     }
+
+    /// The attack of issue 13: a host name with U+FFFE used to cost the alert summary every
+    /// table row after it, with exit 0. Now nothing is written and the exit is 65.
+    @Test func aReportThatCannotBeDrawnWholeIsNotWritten() throws {
+        let d = try Self.dir()
+        defer { try? FileManager.default.removeItem(at: d) }
+        let sample = try String(contentsOf: packageRoot.appendingPathComponent("ReportTemplates/alert-summary/sample-data.json"), encoding: .utf8)
+        guard let range = sample.range(of: "web-1") ?? sample.range(of: "db-1") ?? sample.range(of: ".example") else {
+            Issue.record("the sample data names no host to change")
+            return
+        }
+        let data = d.appendingPathComponent("d.json")
+        try sample.replacingCharacters(in: range, with: "web\\ufffe-1").write(to: data, atomically: true, encoding: .utf8)
+        let pdf = d.appendingPathComponent("x.pdf")
+        let run = try CLITests.herald(["report", "render", "alert-summary", "--data", data.path, "--out", pdf.path])
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("U+FFFE"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: pdf.path))
+    }
 }
