@@ -58,42 +58,46 @@ struct RequestBody: Sendable {
 }
 
 extension RouterMethods where Context == HeraldRequestContext {
+    /// A handler that runs off Swift's cooperative pool, with the request body read in full.
+    typealias BlockingHandler = @Sendable (Request, HeraldRequestContext, RequestBody) throws -> Response
+
     /// Adds a route whose handler runs off Swift's cooperative pool: the body (at most `limit`
-    /// bytes) is read first, then `handler` runs on the service's blocking queue, where it may
-    /// wait for the database or render a template without holding one of the few threads every
-    /// request and loop of the service shares.
+    /// bytes) is read first, then `handler` runs on the service's database threads, where it may
+    /// wait for the database without holding one of the few threads every request and loop of
+    /// the service shares.
     @discardableResult
     func blocking(_ method: HTTPRequest.Method, _ path: RouterPath = "", core: HeraldCore, limit: Int = 64 * 1024,
-                  _ handler: @escaping @Sendable (Request, HeraldRequestContext, RequestBody) throws -> Response) -> Self {
-        on(path, method: method) { request, context -> Response in
-            var reading = request
-            let body = try await RequestBody.read(&reading, limit: limit)
-            let request = reading
-            return try await core.offload { try handler(request, context, body) }
-        }
+                  _ handler: @escaping BlockingHandler) -> Self {
+        reading(method, path, limit: limit, handler) { _, work in try await core.offload(work) }
     }
-}
 
-extension RouterMethods where Context == HeraldRequestContext {
-    /// Adds a route whose handler renders templates the tenant of the path controls: like
+    /// Adds a route whose handler renders templates the caller's tenant controls: like
     /// ``blocking(_:_:core:limit:_:)``, but on the template threads, at most `tenantRenders` of
     /// the tenant at once (429 past its queue), so one tenant's renders never hold up the others
     /// or the rest of the API.
     @discardableResult
     func rendering(_ method: HTTPRequest.Method, _ path: RouterPath = "", core: HeraldCore, limit: Int = 64 * 1024,
-                   _ handler: @escaping @Sendable (Request, HeraldRequestContext, RequestBody) throws -> Response) -> Self {
-        on(path, method: method) { request, context -> Response in
-            var reading = request
-            let body = try await RequestBody.read(&reading, limit: limit)
-            let request = reading
-            // The caller's own tenant holds the slot: a token cannot use up another tenant's slots by
-            // naming it in the path (it gets its 404 in its own turn).
+                   _ handler: @escaping BlockingHandler) -> Self {
+        reading(method, path, limit: limit, handler) { context, work in
+            // The caller's own tenant holds the slot: a token cannot use up another tenant's slots
+            // by naming it in the path (it gets its 404 in its own turn).
             let tenant: String
             switch context.principal {
             case .tenant(let id)?: tenant = id
             default: tenant = context.parameters.get("tenant") ?? "admin"
             }
-            return try await core.renderForTenant(tenant) { try handler(request, context, body) }
+            return try await core.renderForTenant(tenant, work)
+        }
+    }
+
+    /// Reads the body, then hands `handler` to `run` to be run where it belongs.
+    private func reading(_ method: HTTPRequest.Method, _ path: RouterPath, limit: Int, _ handler: @escaping BlockingHandler,
+                         run: @escaping @Sendable (HeraldRequestContext, @escaping @Sendable () throws -> Response) async throws -> Response) -> Self {
+        on(path, method: method) { request, context -> Response in
+            var reading = request
+            let body = try await RequestBody.read(&reading, limit: limit)
+            let request = reading
+            return try await run(context) { try handler(request, context, body) }
         }
     }
 }
