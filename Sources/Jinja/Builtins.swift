@@ -30,7 +30,9 @@ enum Builtins {
                 }
                 return .object(RangeObject(start: start, stop: stop, step: step, count: count))
             }),
-            "dict": .object(NativeFunction("dict") { args, _ in
+            "dict": .object(NativeFunction("dict") { args, ctx in
+                let interp = ctx.interpreter
+                try interp.budget.chargeItems((args.positional.first?.itemCountEstimate ?? 0) &+ args.keywords.count, unit: 2)
                 var d = PyDict()
                 if let first = args.positional.first {
                     switch first {
@@ -44,16 +46,25 @@ enum Builtins {
                     }
                 }
                 for (k, v) in args.keywords { d[k] = v }
+                try interp.checkNesting(d.keys)
+                try interp.checkNesting(d.values)
                 return .dict(d)
             }),
-            "namespace": .object(NativeFunction("namespace") { args, _ in
+            "namespace": .object(NativeFunction("namespace") { args, ctx in
+                let interp = ctx.interpreter
                 var d = PyDict()
                 if case .dict(let x)? = args.positional.first { d = x }
                 for (k, v) in args.keywords { d[k] = v }
-                return .object(Namespace(d))
+                try interp.budget.chargeItems(d.count &+ 2, unit: 2)
+                try interp.checkNesting(d.values)
+                let ns = Namespace(d)
+                // A namespace can come to hold itself; the render empties it when it ends.
+                interp.track(ns)
+                return .object(ns)
             }),
-            "cycler": .object(NativeFunction("cycler") { args, _ in
-                .object(Cycler(args.positional))
+            "cycler": .object(NativeFunction("cycler") { args, ctx in
+                try ctx.interpreter.budget.chargeItems(args.positional.count &+ 2)
+                return .object(Cycler(args.positional))
             }),
             "joiner": .object(NativeFunction("joiner") { args, _ in
                 .object(Joiner(args.get(0, "sep")?.plainString ?? ", "))

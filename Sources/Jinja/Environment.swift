@@ -14,24 +14,42 @@ public struct RenderLimits: Sendable, Hashable {
     public var maxRange: Int
     /// Maximum nesting of macro calls, includes and recursive loops.
     public var maxRecursionDepth: Int
+    /// Maximum bytes of values one render may build, counted cumulatively: every string, list,
+    /// tuple and dict a template builds (concatenation, filters, methods, literals, captured
+    /// `set` blocks and macro output) is charged when it is built, even if it is dropped again,
+    /// so a value built ten times counts ten times. A list or dict entry counts as
+    /// `MemoryLayout<Value>.stride` (32) bytes, a string as its UTF-8 bytes. `nil` for no limit.
+    /// Independently of this, no single string or list may exceed 10,000,000 bytes or items.
+    public var maxValueBytes: Int?
+
+    /// The deepest values a template may build, and context data may have: 200 levels of lists,
+    /// tuples, dicts and namespaces. Printing, comparing, hashing, serialising and freeing a value
+    /// recurse once per level; 200 levels need well under 512 KiB of stack even in a debug build,
+    /// while real mail and report data rarely nest more than ten levels. Not configurable,
+    /// because the stack it protects is not.
+    public static let maxNesting = 200
 
     /// Creates limits; the defaults allow ordinary templates and stop runaway ones.
     public init(maxSteps: Int? = nil, maxRenderTime: Double? = nil, maxLoopIterations: Int? = nil,
-                maxOutputBytes: Int? = nil, maxRange: Int = 100_000, maxRecursionDepth: Int = 64) {
+                maxOutputBytes: Int? = nil, maxRange: Int = 100_000, maxRecursionDepth: Int = 64,
+                maxValueBytes: Int? = nil) {
         self.maxSteps = maxSteps
         self.maxRenderTime = maxRenderTime
         self.maxLoopIterations = maxLoopIterations
         self.maxOutputBytes = maxOutputBytes
         self.maxRange = maxRange
         self.maxRecursionDepth = maxRecursionDepth
+        self.maxValueBytes = maxValueBytes
     }
 
-    /// No limits except Jinja2's `range()` cap and the recursion depth that protects the stack.
+    /// No limits except Jinja2's `range()` cap, the recursion depth that protects the stack and
+    /// the per-value size cap.
     public static let standard = RenderLimits()
 
-    /// Limits for templates uploaded by users: 5 s, 10 M steps, 1 M loop iterations, 10 MB output.
+    /// Limits for templates uploaded by users: 5 s, 10 M steps, 1 M loop iterations, 10 MB output,
+    /// 64 MiB of values built.
     public static let sandboxed = RenderLimits(maxSteps: 10_000_000, maxRenderTime: 5, maxLoopIterations: 1_000_000,
-                                               maxOutputBytes: 10_000_000)
+                                               maxOutputBytes: 10_000_000, maxValueBytes: 64 << 20)
 }
 
 /// When output is HTML-escaped.

@@ -50,9 +50,30 @@ enum Filters {
         return v
     }
 
-    static func sortValues(_ items: [Value], key: (Value) throws -> Value, reverse: Bool) throws -> [Value] {
-        let keyed = try items.map { (try key($0), $0) }
+    /// A stable sort by `key`; every comparison counts as work on `budget` (for the deadline).
+    static func sortValues(_ items: [Value], key: (Value) throws -> Value, reverse: Bool, _ budget: RenderBudget? = nil) throws -> [Value] {
+        var work = 0
+        let keyed = try items.map {
+            try budget?.step(&work)
+            return (try key($0), $0)
+        }
+        // Strings (the usual keys) compare once, three ways, instead of twice.
+        if keyed.allSatisfy({ $0.0.isString }) {
+            let texts = keyed.map { $0.0.plainString }
+            var order = Array(texts.indices)
+            var work = 0
+            try texts.withUnsafeBufferPointer { t in
+                try order.sort { i, j in
+                    try budget?.step(&work)
+                    let c = pyStringCompare(t[i], t[j])
+                    if c != 0 { return reverse ? c > 0 : c < 0 }
+                    return i < j
+                }
+            }
+            return order.map { keyed[$0].1 }
+        }
         let sorted = try keyed.enumerated().sorted { a, b in
+            try budget?.tick(1)
             if reverse {
                 if try Value.lessThan(b.element.0, a.element.0) { return true }
                 if try Value.lessThan(a.element.0, b.element.0) { return false }
@@ -76,7 +97,8 @@ enum Filters {
 
     static func selectOrReject(_ attr: Bool, _ select: Bool) -> Filter {
         return { interp, v, args in
-            let items = try v.iterate()
+            let items = try interp.iterate(v)
+            try interp.budget.chargeItems(items.count)
             var key: (Value) throws -> Value = { $0 }
             var first = 0
             if attr {
@@ -93,7 +115,8 @@ enum Filters {
         return { interp, v, args in
             let cs = try boolArg(args, 0, "case_sensitive", false)
             let key = getter(interp, args.get(1, "attribute"), lower: !cs)
-            let items = try v.iterate()
+            let items = try interp.iterate(v)
+            try interp.budget.tick(items.count)
             guard var best = items.first else {
                 return interp.undefined("No aggregated item, sequence was empty.")
             }
@@ -154,7 +177,7 @@ enum Filters {
 
     static let table: [String: Filter] = {
         var t: [String: Filter] = [:]
-        t["abs"] = { _, v, _ in
+        t["abs"] = { interp, v, _ in
             switch v {
             case .int(let i): return .int(i == Int.min ? i : abs(i))
             case .bool(let b): return .int(b ? 1 : 0)
@@ -172,12 +195,16 @@ enum Filters {
             default: return try interp.getAttr(v, name)
             }
         }
-        t["batch"] = generator("do_batch") { _, v, a in
+        t["batch"] = generator("do_batch") { interp, v, a in
             let n = try intArg(a, 0, "linecount", 1)
             let fill = a.get(1, "fill_with")
+            let items = try interp.iterate(v)
+            try interp.checkNesting(items, levels: 2)
+            if let fill { try interp.checkNesting(fill, levels: 2) }
+            try interp.budget.chargeItems(items.count &+ items.count / max(1, n) &+ 1)
             var out: [Value] = []
             var cur: [Value] = []
-            for x in try v.iterate() {
+            for x in items {
                 if cur.count == n {
                     out.append(.list(cur))
                     cur = []
@@ -187,26 +214,29 @@ enum Filters {
             if !cur.isEmpty {
                 if let fill, !fill.isNone, cur.count < n {
                     try SizeCap.check(n)
+                    try interp.budget.chargeItems(n - cur.count)
                     cur.append(contentsOf: Array(repeating: fill, count: n - cur.count))
                 }
                 out.append(.list(cur))
             }
             return .list(out)
         }
-        t["capitalize"] = { _, v, _ in
-            let s = try v.softString()
+        t["capitalize"] = { interp, v, _ in
+            let s = try interp.textCopy(v)
             let r = Methods.capitalize(s.plainString)
             return s.isMarkup ? .markup(r) : .string(r)
         }
-        t["center"] = { _, v, a in
-            let s = try v.softString()
+        t["center"] = { interp, v, a in
+            let s = try interp.softString(v)
             let w = try intArg(a, 0, "width", 80)
             try SizeCap.check(w)
-            return try Methods.stringMethod(s.plainString, "center", Arguments([.int(w)]), markup: s.isMarkup)!
+            return try Methods.stringMethod(s.plainString, "center", Arguments([.int(w)]), markup: s.isMarkup, budget: interp.budget)!
         }
-        let length: Filter = { _, v, _ in
+        let length: Filter = { interp, v, _ in
             switch v {
-            case .string(let s), .markup(let s): return .int(s.unicodeScalars.count)
+            case .string(let s), .markup(let s):
+                try interp.budget.tick(s.utf8.count)
+                return .int(s.unicodeScalars.count)
             case .list(let a), .tuple(let a): return .int(a.count)
             case .dict(let d): return .int(d.count)
             case .undefined(let u):
@@ -229,7 +259,7 @@ enum Filters {
         }
         t["default"] = dflt
         t["d"] = dflt
-        t["dictsort"] = { _, v, a in
+        t["dictsort"] = { interp, v, a in
             guard case .dict(let d) = v else {
                 if case .undefined(let u) = v { throw u.error }
                 throw JinjaError(.runtime, "You can only sort by either \"key\" or \"value\"")
@@ -243,17 +273,20 @@ enum Filters {
             case "value": pos = 1
             default: throw JinjaError(.runtime, "You can only sort by either \"key\" or \"value\"")
             }
+            try interp.checkNesting(d.keys, levels: 2)
+            try interp.checkNesting(d.values, levels: 2)
+            try interp.budget.chargeItems(d.count, unit: 4)
             let items: [Value] = d.pairs.map { .tuple([$0.0, $0.1]) }
             return .list(try sortValues(items, key: { item in
                 guard case .tuple(let kv) = item else { return item }
                 return cs ? kv[pos] : lowered(kv[pos])
-            }, reverse: reverse))
+            }, reverse: reverse, interp.budget))
         }
-        let escape: Filter = { _, v, _ in try v.escaped() }
+        let escape: Filter = { interp, v, _ in try interp.escape(v) }
         t["escape"] = escape
         t["e"] = escape
-        t["forceescape"] = { _, v, _ in .markup(htmlEscape(try v.str())) }
-        t["filesizeformat"] = { _, v, a in
+        t["forceescape"] = { interp, v, _ in try interp.escape(.string(try interp.str(v))) }
+        t["filesizeformat"] = { interp, v, a in
             let binary = try boolArg(a, 0, "binary", false)
             return .string(try TextFilters.filesizeformat(v, binary: binary))
         }
@@ -269,7 +302,7 @@ enum Filters {
             let items = try v.iterate()
             return items.last ?? interp.undefined("No last item, sequence was empty.")
         }
-        t["float"] = { _, v, a in
+        t["float"] = { interp, v, a in
             let def = a.get(0, "default") ?? .float(0)
             switch v {
             case .undefined(let u): throw u.error
@@ -282,7 +315,7 @@ enum Filters {
             default: return def
             }
         }
-        t["int"] = { _, v, a in
+        t["int"] = { interp, v, a in
             let def = a.get(0, "default") ?? .int(0)
             let base = try intArg(a, 1, "base", 10)
             switch v {
@@ -299,13 +332,13 @@ enum Filters {
             default: return def
             }
         }
-        t["format"] = { _, v, a in
+        t["format"] = { interp, v, a in
             if !a.positional.isEmpty && !a.keywords.isEmpty {
                 throw JinjaError(.runtime, "can't handle positional and keyword arguments at the same time")
             }
-            let s = try v.softString()
+            let s = try interp.softString(v)
             let arg: Value = a.keywords.isEmpty ? .tuple(a.positional) : .dict(PyDict(a.keywords.map { (.string($0.0), $0.1) }))
-            return try Operators.binary(.mod, s, arg)
+            return try Operators.binary(.mod, s, arg, interp.budget)
         }
         t["groupby"] = { interp, v, a in
             guard let attribute = a.get(0, "attribute") else { throw JinjaError.type("groupby() missing required argument 'attribute'") }
@@ -313,7 +346,10 @@ enum Filters {
             let cs = try boolArg(a, 2, "case_sensitive", false)
             let key = getter(interp, attribute, default: def, lower: !cs)
             let rawKey = getter(interp, attribute, default: def)
-            let sorted = try sortValues(try v.iterate(), key: key, reverse: false)
+            let input = try interp.iterate(v)
+            try interp.checkNesting(input, levels: 3)
+            try interp.budget.chargeItems(input.count, unit: 4)
+            let sorted = try sortValues(input, key: key, reverse: false, interp.budget)
             var groups: [Value] = []
             var curKey: Value?
             var curGrouper: Value = .none
@@ -344,12 +380,21 @@ enum Filters {
             }
             let first = try boolArg(a, 1, "first", false)
             let blank = try boolArg(a, 2, "blank", false)
-            let r = TextFilters.indent(s.plainString, indention, first: first, blank: blank)
+            // Every line may get the indentation: the size is known before anything is built.
+            let text = s.plainString
+            let lines = text.utf8.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            try SizeCap.check(lines, unit: max(1, indention.utf8.count))
+            try interp.budget.chargeString(text.utf8.count &+ lines &* indention.utf8.count)
+            let r = TextFilters.indent(text, indention, first: first, blank: blank)
             return s.isMarkup ? .markup(r) : .string(r)
         }
-        t["items"] = generator("do_items") { _, v, _ in
+        t["items"] = generator("do_items") { interp, v, _ in
             switch v {
-            case .dict(let d): return .list(d.pairs.map { .tuple([$0.0, $0.1]) })
+            case .dict(let d):
+                try interp.checkNesting(d.keys, levels: 2)
+                try interp.checkNesting(d.values, levels: 2)
+                try interp.budget.chargeItems(d.count, unit: 3)
+                return .list(d.pairs.map { .tuple([$0.0, $0.1]) })
             case .undefined:
                 // Jinja2 checks `isinstance(value, Undefined)` here, which even StrictUndefined passes.
                 return .list([])
@@ -358,36 +403,49 @@ enum Filters {
         }
         t["join"] = { interp, v, a in
             let d = a.get(0, "d") ?? .string("")
-            var items = try v.iterate()
+            var items = try interp.iterate(v)
             if let attr = a.get(1, "attribute") {
                 let g = getter(interp, attr)
                 items = try items.map(g)
             }
-            if !interp.autoescape {
-                return .string(try items.map { try $0.str() }.joined(separator: try d.str()))
+            let escaping = interp.autoescape && (d.isMarkup || items.contains(where: { $0.isMarkup }))
+            let sep = escaping ? try interp.escape(d).plainString : try interp.str(d)
+            // The parts' texts first, then the joined size is charged before it is built.
+            var parts: [String] = []
+            parts.reserveCapacity(items.count)
+            var total = items.count > 1 ? (items.count - 1) &* sep.utf8.count : 0
+            for x in items {
+                let part = escaping ? try interp.escape(x).plainString : try interp.str(x)
+                total &+= part.utf8.count
+                parts.append(part)
             }
-            if !d.isMarkup && !items.contains(where: { $0.isMarkup }) {
-                return .string(try items.map { try $0.str() }.joined(separator: try d.str()))
-            }
-            let sep = try d.escaped().plainString
-            return .markup(try items.map { try $0.escaped().plainString }.joined(separator: sep))
+            try interp.budget.chargeString(total)
+            let joined = parts.joined(separator: sep)
+            return escaping ? .markup(joined) : .string(joined)
         }
-        t["list"] = { _, v, _ in .list(try v.iterate()) }
-        t["lower"] = { _, v, _ in
-            let s = try v.softString()
+        t["list"] = { interp, v, _ in
+            let items = try interp.iterate(v)
+            try interp.budget.chargeItems(items.count)
+            return .list(items)
+        }
+        t["lower"] = { interp, v, _ in
+            let s = try interp.textCopy(v)
             return s.isMarkup ? .markup(PyText.lower(s.plainString)) : .string(PyText.lower(s.plainString))
         }
-        t["upper"] = { _, v, _ in
-            let s = try v.softString()
+        t["upper"] = { interp, v, _ in
+            let s = try interp.textCopy(v)
             return s.isMarkup ? .markup(s.plainString.uppercased()) : .string(s.plainString.uppercased())
         }
         t["map"] = generator("sync_do_map") { interp, v, a in
             if !(try v.truthy()) { return .list([]) }
-            let items = try v.iterate()
+            let items = try interp.iterate(v)
+            try interp.budget.chargeItems(items.count)
             if a.positional.isEmpty, let attr = a.keywords.first(where: { $0.0 == "attribute" })?.1 {
                 let def = a.keywords.first(where: { $0.0 == "default" })?.1
                 let g = getter(interp, attr, default: def)
-                return .list(try items.map(g))
+                let results = try items.map(g)
+                try interp.checkNesting(results)
+                return .list(results)
             }
             guard let nameValue = a.positional.first else {
                 return .list(items)
@@ -395,12 +453,14 @@ enum Filters {
             let name = nameValue.plainString
             guard let f = interp.env.filter(name) else { throw JinjaError(.runtime, "No filter named '\(name)'.") }
             let rest = Arguments(Array(a.positional.dropFirst()), keywords: a.keywords)
-            return .list(try items.map { try f(interp, $0, rest) })
+            let results = try items.map { try f(interp, $0, rest) }
+            try interp.checkNesting(results)
+            return .list(results)
         }
         t["max"] = aggregate(true)
         t["min"] = aggregate(false)
-        t["pprint"] = { _, v, _ in .string(TextFilters.pformat(v)) }
-        t["random"] = { _, v, _ in
+        t["pprint"] = { interp, v, _ in .string(try TextFilters.pformat(v, budget: interp.budget)) }
+        t["random"] = { interp, v, _ in
             if isIterator(v) { throw JinjaError.type("object of type '\(v.typeName)' has no len()") }
             let items = try v.iterate()
             guard let x = items.randomElement() else { throw JinjaError(.index, "Cannot choose from an empty sequence") }
@@ -413,20 +473,22 @@ enum Filters {
         t["replace"] = { interp, v, a in
             guard let old = a.get(0, "old"), let new = a.get(1, "new") else { throw JinjaError.type("replace() missing arguments") }
             let count = try intArg(a, 2, "count", -1)
+            let budget = interp.budget
             if !interp.autoescape {
-                return .string(Methods.pyReplace(try v.str(), try old.str(), try new.str(), count))
+                return .string(try Methods.pyReplace(try interp.str(v), try interp.str(old), try interp.str(new), count, budget))
             }
-            var s = try v.softString()
-            if (old.isMarkup || new.isMarkup) && !s.isMarkup { s = try s.escaped() }
+            var s = try interp.softString(v)
+            if (old.isMarkup || new.isMarkup) && !s.isMarkup { s = try interp.escape(s) }
             if s.isMarkup {
-                return .markup(Methods.pyReplace(s.plainString, try old.str(), try new.escaped().plainString, count))
+                return .markup(try Methods.pyReplace(s.plainString, try interp.str(old), try interp.escape(new).plainString, count, budget))
             }
-            return .string(Methods.pyReplace(s.plainString, try old.str(), try new.str(), count))
+            return .string(try Methods.pyReplace(s.plainString, try interp.str(old), try interp.str(new), count, budget))
         }
-        t["reverse"] = { _, v, _ in
+        t["reverse"] = { interp, v, _ in
+            try interp.budget.chargeItems(v.itemCountEstimate)
             switch v {
-            case .string(let s): return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed())))
-            case .markup(let s): return .markup(String(String.UnicodeScalarView(s.unicodeScalars.reversed())))
+            case .string(let s): return .string(makeString(s.unicodeScalars.reversed()))
+            case .markup(let s): return .markup(makeString(s.unicodeScalars.reversed()))
             case .list(let items): return .object(LazyIterator("list_reverseiterator object", items.reversed()))
             case .tuple(let items): return .object(LazyIterator("reversed object", items.reversed()))
             case .dict(let d): return .object(LazyIterator("dict_reversekeyiterator object", d.keys.reversed()))
@@ -435,7 +497,7 @@ enum Filters {
             default: return .list(try v.iterate().reversed())
             }
         }
-        t["round"] = { _, v, a in
+        t["round"] = { interp, v, a in
             let precision = try intArg(a, 0, "precision", 0)
             let method = a.get(1, "method")?.plainString ?? "common"
             guard ["common", "ceil", "floor"].contains(method) else {
@@ -443,15 +505,19 @@ enum Filters {
             }
             return try TextFilters.round(v, precision: precision, method: method)
         }
-        t["safe"] = { _, v, _ in
+        t["safe"] = { interp, v, _ in
             if v.isMarkup { return v }
-            return .markup(try v.str())
+            return .markup(try interp.str(v))
         }
-        t["slice"] = generator("sync_do_slice") { _, v, a in
+        t["slice"] = generator("sync_do_slice") { interp, v, a in
             let n = try intArg(a, 0, "slices", 1)
             guard n > 0 else { throw JinjaError(.zeroDivision, "integer division or modulo by zero") }
             let fill = a.get(1, "fill_with")
-            let seq = try v.iterate()
+            let seq = try interp.iterate(v)
+            try interp.checkNesting(seq, levels: 2)
+            if let fill { try interp.checkNesting(fill, levels: 2) }
+            try SizeCap.check(n)
+            try interp.budget.chargeItems(seq.count &+ 2 &* n)
             let per = seq.count / n
             let extra = seq.count % n
             var offset = 0
@@ -470,38 +536,44 @@ enum Filters {
             let reverse = try boolArg(a, 0, "reverse", false)
             let cs = try boolArg(a, 1, "case_sensitive", false)
             let attr = a.get(2, "attribute")
-            let items = try v.iterate()
+            let items = try interp.iterate(v)
+            try interp.budget.chargeItems(items.count, unit: 2)
             if let attr, case .string(let s) = attr, s.contains(",") {
                 let getters = s.split(separator: ",").map { getter(interp, .string($0.trimmingCharacters(in: .whitespaces)), lower: !cs) }
-                return .list(try sortValues(items, key: { x in .list(try getters.map { try $0(x) }) }, reverse: reverse))
+                return .list(try sortValues(items, key: { x in .list(try getters.map { try $0(x) }) }, reverse: reverse, interp.budget))
             }
-            return .list(try sortValues(items, key: getter(interp, attr, lower: !cs), reverse: reverse))
+            return .list(try sortValues(items, key: getter(interp, attr, lower: !cs), reverse: reverse, interp.budget))
         }
-        t["string"] = { _, v, _ in try v.softString() }
-        t["striptags"] = { _, v, _ in .string(TextFilters.striptags(try v.str())) }
+        t["string"] = { interp, v, _ in try interp.softString(v) }
+        t["striptags"] = { interp, v, _ in
+            let s = try interp.str(v)
+            try interp.budget.chargeString(s.utf8.count)
+            return .string(try TextFilters.striptags(s, budget: interp.budget))
+        }
         t["sum"] = { interp, v, a in
             var total = a.get(1, "start") ?? .int(0)
             let g = getter(interp, a.get(0, "attribute"))
-            for x in try v.iterate() { total = try Operators.binary(.add, total, try g(x)) }
+            for x in try interp.iterate(v) { total = try Operators.binary(.add, total, try g(x), interp.budget) }
             return total
         }
-        t["title"] = { _, v, _ in
-            let s = try v.softString()
+        t["title"] = { interp, v, _ in
+            let s = try interp.textCopy(v)
             return .string(TextFilters.title(s.plainString))
         }
-        t["tojson"] = { _, v, a in
+        t["tojson"] = { interp, v, a in
             var indent: Int?
             if let i = a.get(0, "indent"), i.intIndex != nil { indent = i.intIndex }
             var out = ""
-            try JSONDump.dump(v, indent: indent, level: 0, into: &out)
-            return .markup(JSONDump.htmlSafe(out))
+            try JSONDump.dump(v, indent: indent, level: 0, into: &out, budget: interp.budget)
+            try interp.budget.chargeString(out.utf8.count)
+            return .markup(try JSONDump.htmlSafe(out, budget: interp.budget))
         }
-        t["trim"] = { _, v, a in
-            let s = try v.softString()
+        t["trim"] = { interp, v, a in
+            let s = try interp.textCopy(v)
             let r = Methods.strip(s.plainString, strArg(a, 0, "chars"), left: true, right: true)
             return s.isMarkup ? .markup(r) : .string(r)
         }
-        t["truncate"] = { _, v, a in
+        t["truncate"] = { interp, v, a in
             let length = try intArg(a, 0, "length", 255)
             switch v {
             case .list(let x), .tuple(let x):
@@ -517,6 +589,7 @@ enum Filters {
             }
             let input = try requireString(v, "truncate")
             let s = input.plainString
+            try interp.budget.chargeString(min(s.utf8.count, max(0, length) &* 4 &+ 64))
             let killwords = try boolArg(a, 1, "killwords", false)
             let end = strArg(a, 2, "end") ?? "..."
             var leeway = 5
@@ -534,13 +607,19 @@ enum Filters {
             let g = getter(interp, a.get(1, "attribute"), lower: !cs)
             var seen = Set<Value>()
             var out: [Value] = []
-            for x in try v.iterate() {
+            let items = try interp.iterate(v)
+            try interp.budget.chargeItems(items.count, unit: 2)
+            for x in items {
                 let k = try g(x)
                 if !seen.contains(k) { seen.insert(k); out.append(x) }
             }
             return .list(out)
         }
-        t["urlencode"] = { _, v, _ in .string(try TextFilters.urlencode(v)) }
+        t["urlencode"] = { interp, v, _ in
+            // Percent-encoding at most triples the text; charged before it is built.
+            try interp.budget.chargeString(v.itemCountEstimate &* 3)
+            return .string(try TextFilters.urlencode(v))
+        }
         t["urlize"] = { interp, v, a in
             let limit = a.get(0, "trim_url_limit")?.intIndex
             let nofollow = try boolArg(a, 1, "nofollow", false)
@@ -548,19 +627,24 @@ enum Filters {
             let rel = strArg(a, 3, "rel")
             var schemes: [String]?
             if let e = a.get(5, "extra_schemes"), !e.isNone { schemes = try e.iterate().map { $0.plainString } }
-            let r = try TextFilters.urlize(try v.str(), trimLimit: limit, nofollow: nofollow, target: target, rel: rel,
-                                           escapeInput: !v.isMarkup, extraSchemes: schemes)
+            let r = try TextFilters.urlize(try interp.str(v), trimLimit: limit, nofollow: nofollow, target: target, rel: rel,
+                                           escapeInput: !v.isMarkup, extraSchemes: schemes, budget: interp.budget)
             return interp.autoescape ? .markup(r) : .string(r)
         }
-        t["wordcount"] = { _, v, _ in .int(TextFilters.wordcount(try v.str())) }
-        t["wordwrap"] = { _, v, a in
+        t["wordcount"] = { interp, v, _ in
+            let s = try interp.str(v)
+            try interp.budget.tick(s.utf8.count)
+            return .int(TextFilters.wordcount(s))
+        }
+        t["wordwrap"] = { interp, v, a in
             let s = try requireString(v, "wordwrap").plainString
             let width = try intArg(a, 0, "width", 79)
             if width <= 0 { throw JinjaError.value("invalid width \(width) (must be > 0)") }
             let breakLong = try boolArg(a, 1, "break_long_words", true)
             let wrapstring = strArg(a, 2, "wrapstring") ?? "\n"
             let hyphens = try boolArg(a, 3, "break_on_hyphens", true)
-            return .string(TextFilters.wordwrap(s, width: width, breakLongWords: breakLong, wrapstring: wrapstring, breakOnHyphens: hyphens))
+            return .string(try TextFilters.wordwrap(s, width: width, breakLongWords: breakLong, wrapstring: wrapstring,
+                                                    breakOnHyphens: hyphens, budget: interp.budget))
         }
         t["xmlattr"] = { interp, v, a in
             guard case .dict(let d) = v else { throw JinjaError.type("xmlattr needs a mapping") }
@@ -573,7 +657,9 @@ enum Filters {
                 if key.unicodeScalars.contains(where: { $0 == " " || $0 == "/" || $0 == ">" || $0 == "=" || Methods.isPySpace($0) }) {
                     throw JinjaError.value("Invalid character in attribute name: \(pyStringRepr(key))")
                 }
-                parts.append("\(try Value.string(key).escaped().plainString)=\"\(try x.escaped().plainString)\"")
+                let part = "\(try interp.escape(.string(key)).plainString)=\"\(try interp.escape(x).plainString)\""
+                try interp.budget.chargeString(part.utf8.count &+ 1)
+                parts.append(part)
             }
             var r = parts.joined(separator: " ")
             if autospace && !r.isEmpty { r = " " + r }

@@ -2,7 +2,10 @@ import Foundation
 
 /// Python's printf-style `%` formatting.
 enum PrintfFormat {
-    static func format(_ fmt: String, _ arg: Value, escape: Bool) throws -> String {
+    /// Formats `fmt` with `arg`; the text of the format and of every conversion (with its
+    /// padding) is charged to `budget` before it is appended.
+    static func format(_ fmt: String, _ arg: Value, escape: Bool, budget: RenderBudget? = nil) throws -> String {
+        try budget?.chargeString(fmt.utf8.count)
         var args: [Value]
         var mapping: PyDict?
         switch arg {
@@ -98,12 +101,13 @@ enum PrintfFormat {
             var numeric = false
             switch type {
             case "s":
-                body = escape ? try value.escaped().plainString : try value.str()
-                if let precision { body = String(String.UnicodeScalarView(body.unicodeScalars.prefix(precision))) }
+                let text = try value.str(charging: budget)
+                body = escape && !value.isMarkup ? htmlEscape(text) : text
+                if let precision { body = makeString(body.unicodeScalars.prefix(precision)) }
             case "r", "a":
-                body = value.repr()
+                body = try value.checkedRepr(budget)
                 if escape { body = htmlEscape(body) }
-                if let precision { body = String(String.UnicodeScalarView(body.unicodeScalars.prefix(precision))) }
+                if let precision { body = makeString(body.unicodeScalars.prefix(precision)) }
             case "d", "i", "u":
                 numeric = true
                 body = try formatInt(value, radix: 10, upper: false, alt: false, flags: flags, precision: precision)
@@ -136,6 +140,7 @@ enum PrintfFormat {
             if let width, body.unicodeScalars.count < width {
                 try SizeCap.check(width)
                 let pad = width - body.unicodeScalars.count
+                try budget?.charge(pad)
                 if flags.contains("-") {
                     body += String(repeating: " ", count: pad)
                 } else if flags.contains("0") && numeric {
@@ -150,6 +155,7 @@ enum PrintfFormat {
                     body = String(repeating: " ", count: pad) + body
                 }
             }
+            try budget?.charge(body.utf8.count)
             out += body
         }
         if mapping == nil && argIndex < args.count {
@@ -196,7 +202,10 @@ enum PrintfFormat {
 
 /// Python's `str.format` with its format-spec mini-language (the common subset).
 enum StrFormat {
-    static func format(_ fmt: String, _ args: Arguments) throws -> String {
+    /// Formats `fmt` with `args`; the text of the format and of every field (with its padding)
+    /// is charged to `budget` before it is appended.
+    static func format(_ fmt: String, _ args: Arguments, budget: RenderBudget? = nil) throws -> String {
+        try budget?.chargeString(fmt.utf8.count)
         let chars = Array(fmt.unicodeScalars)
         var out = ""
         var i = 0
@@ -213,7 +222,7 @@ enum StrFormat {
                     j += 1
                 }
                 guard j < chars.count else { throw JinjaError.value("Single '{' encountered in format string") }
-                let field = String(String.UnicodeScalarView(chars[(i + 1)..<j]))
+                let field = makeString(chars[(i + 1)..<j])
                 i = j + 1
                 var name = field
                 var spec = ""
@@ -264,11 +273,13 @@ enum StrFormat {
                         }
                     }
                 }
-                if conversion == "r" { value = .string(value.repr()) } else if conversion == "s" { value = .string(try value.str()) }
+                if conversion == "r" { value = .string(try value.checkedRepr(budget)) } else if conversion == "s" { value = .string(try value.str(charging: budget)) }
                 if spec.contains("{") {
-                    spec = try format(spec, args)
+                    spec = try format(spec, args, budget: budget)
                 }
-                out += try formatValue(value, spec: spec)
+                let text = try formatValue(value, spec: spec, budget: budget)
+                try budget?.charge(text.utf8.count)
+                out += text
             } else if c == "}" {
                 if i + 1 < chars.count && chars[i + 1] == "}" { out += "}"; i += 2; continue }
                 throw JinjaError.value("Single '}' encountered in format string")
@@ -281,7 +292,7 @@ enum StrFormat {
     }
 
     /// Applies a format spec (`[[fill]align][sign][#][0][width][,|_][.precision][type]`) to a value.
-    static func formatValue(_ v: Value, spec: String) throws -> String {
+    static func formatValue(_ v: Value, spec: String, budget: RenderBudget? = nil) throws -> String {
         let s = Array(spec.unicodeScalars)
         var i = 0
         var fill: Character = " "
@@ -315,7 +326,7 @@ enum StrFormat {
         if i < s.count { throw JinjaError.value("Invalid format specifier") }
         var body: String
         var isNumber = false
-        if spec.isEmpty { return try v.str() }
+        if spec.isEmpty { return try v.str(charging: budget) }
         switch v {
         case .none, .list, .tuple, .dict, .undefined, .object:
             throw JinjaError.type("unsupported format string passed to \(v.typeName).__format__")
@@ -357,12 +368,13 @@ enum StrFormat {
             let signStr = negative ? "-" : sign == "+" ? "+" : sign == " " ? " " : ""
             body = signStr + body
         default:
-            body = try v.str()
-            if let precision { body = String(String.UnicodeScalarView(body.unicodeScalars.prefix(precision))) }
+            body = try v.str(charging: budget)
+            if let precision { body = makeString(body.unicodeScalars.prefix(precision)) }
             if let type, type != "s" { throw JinjaError.value("Unknown format code '\(type)' for object of type '\(v.typeName)'") }
         }
         guard let width = Int(w), body.unicodeScalars.count < width else { return body }
         try SizeCap.check(width)
+        try budget?.charge(width)
         let pad = width - body.unicodeScalars.count
         let a = align ?? (isNumber ? ">" : "<")
         let fillStr = { (n: Int) in String(repeating: String(fill), count: n) }

@@ -20,19 +20,29 @@ extension Interpreter {
         case .slice:
             throw JinjaError.type("slice outside of a subscript")
         case .list(let items):
-            return .list(try items.map { try eval($0, f) })
+            try budget.chargeItems(items.count)
+            let values = try items.map { try eval($0, f) }
+            try checkNesting(values)
+            return .list(values)
         case .tuple(let items):
-            return .tuple(try items.map { try eval($0, f) })
+            try budget.chargeItems(items.count)
+            let values = try items.map { try eval($0, f) }
+            try checkNesting(values)
+            return .tuple(values)
         case .dict(let pairs):
+            try budget.chargeItems(pairs.count, unit: 2)
             var d = PyDict()
             for (k, v) in pairs {
                 let key = try eval(k, f)
                 try key.requireHashable()
-                d[key] = try eval(v, f)
+                let value = try eval(v, f)
+                try checkNesting(key)
+                try checkNesting(value)
+                d[key] = value
             }
             return .dict(d)
         case .binary(let op, let a, let b):
-            return try Operators.binary(op, try eval(a, f), try eval(b, f))
+            return try Operators.binary(op, try eval(a, f), try eval(b, f), budget)
         case .neg(let x):
             return try Operators.negate(try eval(x, f))
         case .pos(let x):
@@ -53,7 +63,7 @@ extension Interpreter {
             var left = try eval(first, f)
             for (op, rexpr) in ops {
                 let right = try eval(rexpr, f)
-                if !(try Operators.compare(op, left, right)) { return .bool(false) }
+                if !(try Operators.compare(op, left, right, budget)) { return .bool(false) }
                 left = right
             }
             return .bool(true)
@@ -62,14 +72,21 @@ extension Interpreter {
             parts.reserveCapacity(items.count)
             for i in items { parts.append(try eval(i, f)) }
             // Jinja2 folds all-constant concatenations at compile time into a plain string.
-            if autoescape && parts.contains(where: { $0.isMarkup }) && !items.allSatisfy(Interpreter.isConstant) {
-                var s = ""
-                for p in parts { s += try p.escaped().plainString }
-                return .markup(s)
+            let escaping = autoescape && parts.contains(where: { $0.isMarkup }) && !items.allSatisfy(Interpreter.isConstant)
+            // Each part's text first, then the total is charged before the result is allocated.
+            var texts: [String] = []
+            texts.reserveCapacity(parts.count)
+            var total = 0
+            for p in parts {
+                let t = escaping && !p.isMarkup ? htmlEscape(try str(p)) : try str(p)
+                total &+= t.utf8.count
+                texts.append(t)
             }
+            try budget.chargeString(total)
             var s = ""
-            for p in parts { s += try p.str() }
-            return .string(s)
+            s.reserveCapacity(total)
+            for t in texts { s += t }
+            return escaping ? .markup(s) : .string(s)
         case .condexpr(let cond, let a, let b):
             if try eval(cond, f).truthy() { return try eval(a, f) }
             if let b { return try eval(b, f) }
@@ -84,11 +101,19 @@ extension Interpreter {
             return .bool(try test(self, v, try evalArgs(args, f)))
         case .call(let callee, let args, _):
             if case .getattr(let objExpr, let name) = callee {
-                let obj = try eval(objExpr, f)
+                var obj = try eval(objExpr, f)
+                // Decided before any `switch` on `obj`: a switch keeps a copy of its subject
+                // alive, and the list must have a single owner to grow in place.
+                if obj.isListOrDict && Methods.isMutating(name) {
+                    let a = try evalArgs(args, f)
+                    if let r = try callMutating(objExpr, &obj, name, a, f) { return r }
+                    obj = try eval(objExpr, f)
+                    if let r = try Methods.call(obj, name, a, self) { return r }
+                    return try callValue(try getAttr(obj, name), a)
+                }
                 switch obj {
                 case .string, .markup, .list, .tuple, .dict, .int, .float:
                     let a = try evalArgs(args, f)
-                    if Methods.isMutating(name), let r = try callMutating(objExpr, obj, name, a, f) { return r }
                     if let r = try Methods.call(obj, name, a, self) { return r }
                     return try callValue(try getAttr(obj, name), a)
                 case .object(let o):
@@ -102,25 +127,6 @@ extension Interpreter {
             let fn = try eval(callee, f)
             return try callValue(fn, try evalArgs(args, f))
         }
-    }
-
-    /// Calls a list or dict method that changes its receiver, writing the result back to the
-    /// variable (or namespace attribute) the receiver came from.
-    func callMutating(_ objExpr: Expr, _ obj: Value, _ name: String, _ args: Arguments, _ f: Frame) throws -> Value? {
-        var target = obj
-        guard let result = try Methods.mutate(&target, name, args) else { return nil }
-        switch objExpr {
-        case .name(let n):
-            var fr: Frame? = f
-            while let x = fr {
-                if x.local(n) != nil { x.set(n, target); break }
-                fr = x.parent
-            }
-        case .getattr(.name(let n), let attr):
-            if case .object(let o)? = f.lookup(n), let ns = o as? Namespace { ns.attrs[attr] = target }
-        default: break
-        }
-        return result
     }
 
     /// Whether Jinja2's optimizer would fold `e` to a constant at compile time.
@@ -146,7 +152,8 @@ extension Interpreter {
         guard let filter = env.filter(name) else {
             throw JinjaError(.runtime, "No filter named '\(name)' found.")
         }
-        return try filter(self, v, try evalArgs(args, f))
+        let result = try filter(self, v, try evalArgs(args, f))
+        return result
     }
 
     func evalArgs(_ a: CallArgs, _ f: Frame) throws -> Arguments {
@@ -155,7 +162,7 @@ extension Interpreter {
         args.positional.reserveCapacity(a.args.count)
         for x in a.args { args.positional.append(try eval(x, f)) }
         for (k, x) in a.kwargs { args.keywords.append((k, try eval(x, f))) }
-        if let s = a.star { args.positional.append(contentsOf: try eval(s, f).iterate()) }
+        if let s = a.star { args.positional.append(contentsOf: try iterate(try eval(s, f))) }
         if let s = a.starstar {
             let v = try eval(s, f)
             guard case .dict(let d) = v else { throw JinjaError.type("argument after ** must be a mapping, not \(v.typeName)") }
@@ -229,6 +236,7 @@ extension Interpreter {
             return undefined("'\(v.typeName) object' has no element \(key.repr())")
         case .string(let s), .markup(let s):
             if let i = key.intIndex {
+                try budget.tick(s.utf8.count)
                 let scalars = Array(s.unicodeScalars)
                 let j = i < 0 ? i + scalars.count : i
                 if j >= 0 && j < scalars.count {
@@ -261,10 +269,18 @@ extension Interpreter {
         }
         let start = try idx(a), stop = try idx(b), stepv = try idx(c)
         switch v {
-        case .list(let items): return .list(pySlice(items, start, stop, stepv ?? 1))
-        case .tuple(let items): return .tuple(pySlice(items, start, stop, stepv ?? 1))
+        // A slice is never larger than what it is cut from, so it is charged once it exists.
+        case .list(let items):
+            let r = pySlice(items, start, stop, stepv ?? 1)
+            try budget.chargeItems(r.count)
+            return .list(r)
+        case .tuple(let items):
+            let r = pySlice(items, start, stop, stepv ?? 1)
+            try budget.chargeItems(r.count)
+            return .tuple(r)
         case .string(let s), .markup(let s):
-            let r = String(String.UnicodeScalarView(pySlice(Array(s.unicodeScalars), start, stop, stepv ?? 1)))
+            try budget.charge(s.utf8.count)
+            let r = makeString(pySlice(Array(s.unicodeScalars), start, stop, stepv ?? 1))
             return v.isMarkup ? .markup(r) : .string(r)
         case .undefined(let u):
             throw u.error

@@ -22,7 +22,13 @@ final class Interpreter: @unchecked Sendable {
     var steps = 0
     var loopIterations = 0
     var depth = 0
-    let deadline: Double?
+    /// Bytes built and time spent, against `limits`.
+    let budget: RenderBudget
+    /// How many `capture` calls are running: output written inside one becomes a value and is charged.
+    var capturing = 0
+    /// Scopes and namespaces that can end up in a reference cycle (a scope holding a macro that
+    /// holds the scope, a namespace holding itself); `breakCycles()` empties them after the render.
+    var cyclic: [AnyObject] = []
     let globalsFrame: Frame
     /// Blocks of the inheritance chain being rendered, most derived first.
     var blocks: [String: [BlockDef]] = [:]
@@ -37,11 +43,7 @@ final class Interpreter: @unchecked Sendable {
         env = environment
         limits = environment.configuration.limits
         strict = environment.configuration.undefined == .strict
-        if let t = limits.maxRenderTime {
-            deadline = ProcessInfo.processInfo.systemUptime + t
-        } else {
-            deadline = nil
-        }
+        budget = RenderBudget(limits: limits)
         globalsFrame = Frame(parent: nil, table: environment.globalVariables)
         rootFrame = globalsFrame
     }
@@ -70,12 +72,11 @@ final class Interpreter: @unchecked Sendable {
         if let m = limits.maxSteps, steps > m {
             throw JinjaError(.limitExceeded, "the template exceeded the limit of \(m) steps; simplify it or raise maxSteps")
         }
-        if let d = deadline, steps & 255 == 0, ProcessInfo.processInfo.systemUptime > d {
-            throw JinjaError(.limitExceeded, "the template exceeded the render time limit of \(limits.maxRenderTime ?? 0) s")
-        }
+        if steps & 63 == 0, budget.deadline != nil { try budget.checkClock() }
     }
 
     @inline(__always) func write(_ s: String) throws {
+        if capturing > 0 { try budget.charge(s.utf8.count) }
         out += s
         if let m = limits.maxOutputBytes, out.utf8.count > m {
             throw JinjaError(.limitExceeded, "the output exceeded the limit of \(m) bytes")
@@ -93,7 +94,11 @@ final class Interpreter: @unchecked Sendable {
     func capture(_ body: () throws -> Void) throws -> String {
         let saved = out
         out = ""
-        defer { out = saved }
+        capturing += 1
+        defer {
+            out = saved
+            capturing -= 1
+        }
         try body()
         let captured = out
         return captured
@@ -104,6 +109,7 @@ final class Interpreter: @unchecked Sendable {
     // MARK: - Templates
 
     func renderRoot(_ t: Template, context: PyDict) throws -> String {
+        defer { breakCycles() }
         var vars: [String: Value] = [:]
         for (k, v) in context.pairs { vars[k.plainString] = v }
         let ctx = Frame(parent: globalsFrame, vars: vars)
@@ -127,6 +133,7 @@ final class Interpreter: @unchecked Sendable {
             for n in cur.rootStores where !root.declared.contains(n) { root.declared.append(n) }
             for b in cur.blocks { blocks[b.name, default: []].append(b) }
             if cur.usesSelf && root.local("self") == nil {
+                track(root)
                 root.set("self", .object(TemplateSelf(interpreter: self, frame: root)))
             }
             parentTemplate = nil
@@ -294,6 +301,8 @@ final class Interpreter: @unchecked Sendable {
                     "the template '\(module.name)' (imported on line \(line >> 16)) does not export the requested name '\(name)'"))
             }
         case .macro(let def):
+            // The scope holds the macro and the macro its scope: emptied after the render.
+            track(frame)
             frame.set(def.name, .object(Macro(def: def, closure: frame, autoescape: autoescape, templateName: templateName)))
         case .callBlock(let call, let def, let line):
             currentLine = line
@@ -333,7 +342,7 @@ final class Interpreter: @unchecked Sendable {
         case .markup(let s):
             try write(s)
         default:
-            let s = try v.str()
+            let s = try str(v)
             try write(autoescape ? htmlEscape(s) : s)
         }
     }
@@ -355,6 +364,8 @@ final class Interpreter: @unchecked Sendable {
             guard case .object(let o)? = frame.lookup(ns), let n = o as? Namespace else {
                 throw JinjaError(.runtime, "cannot assign attribute on non-namespace object")
             }
+            try checkNesting(value)
+            if n.attrs[attr] == nil { try budget.chargeItems(1, unit: 2) }
             n.attrs[attr] = value
         }
     }
@@ -363,7 +374,7 @@ final class Interpreter: @unchecked Sendable {
         var items: [Value]
         switch iterable {
         case .none: throw JinjaError.type("'NoneType' object is not iterable")
-        default: items = try iterable.iterate()
+        default: items = try iterate(iterable)
         }
         if let filter = loop.filter {
             var kept: [Value] = []
@@ -502,8 +513,14 @@ final class Interpreter: @unchecked Sendable {
                 f.set(p, undefined("parameter '\(p)' was not provided"))
             }
         }
-        if def.usesVarargs { f.set("varargs", .tuple(extra)) }
-        if def.usesKwargs { f.set("kwargs", .dict(kwargs)) }
+        if def.usesVarargs {
+            try checkNesting(extra)
+            f.set("varargs", .tuple(extra))
+        }
+        if def.usesKwargs {
+            try checkNesting(kwargs.values)
+            f.set("kwargs", .dict(kwargs))
+        }
         if def.usesCaller { f.set("caller", caller ?? undefined("No caller defined")) }
         let savedEscape = autoescape
         let savedName = templateName

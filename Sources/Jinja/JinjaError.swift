@@ -107,15 +107,18 @@ extension JinjaError {
     static func undefined(_ message: String) -> JinjaError { JinjaError(.undefined, message) }
 }
 
-/// A fixed cap on single allocations a template can request (`'x' * n`, `center(n)`, widths in
-/// format strings): far above any real mail, far below what would exhaust memory.
+/// A fixed cap on any single value a template builds (a string of 10,000,000 UTF-8 bytes, a list
+/// of 10,000,000 items; `'x' * n`, concatenation, `center(n)`, widths in format strings): far
+/// above any real mail, far below what would exhaust memory. It holds with every `RenderLimits`;
+/// `RenderLimits.maxValueBytes` bounds the total built over a render.
 enum SizeCap {
     static let maxItems = 10_000_000
 
     /// Throws when `count` pieces of `unit` elements each would exceed the cap.
-    static func check(_ count: Int, unit: Int = 1) throws {
+    @inline(__always) static func check(_ count: Int, unit: Int = 1) throws {
         if count > 0 && unit > 0 && count > maxItems / unit {
-            throw JinjaError(.limitExceeded, "the template asked for a value of more than \(maxItems) items or characters")
+            throw JinjaError(.limitExceeded, "the template asked for a single value of more than \(maxItems) bytes or items "
+                             + "(the per-value cap); build it in smaller pieces")
         }
     }
 }

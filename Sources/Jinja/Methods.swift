@@ -45,12 +45,12 @@ enum Methods {
     static func call(_ receiver: Value, _ name: String, _ args: Arguments, _ interp: Interpreter) throws -> Value? {
         try checkArguments(receiver, name, args)
         switch receiver {
-        case .string(let s): return try stringMethod(s, name, args, markup: false)
-        case .markup(let s): return try stringMethod(s, name, args, markup: true)
-        case .dict(let d): return try dictMethod(d, name, args)
-        case .list(let a): return try listMethod(a, name, args)
+        case .string(let s): return try stringMethod(s, name, args, markup: false, budget: interp.budget)
+        case .markup(let s): return try stringMethod(s, name, args, markup: true, budget: interp.budget)
+        case .dict(let d): return try dictMethod(d, name, args, interp.budget)
+        case .list(let a): return try listMethod(a, name, args, interp.budget)
         case .tuple(let a):
-            if name == "count" || name == "index" { return try listMethod(a, name, args) }
+            if name == "count" || name == "index" { return try listMethod(a, name, args, interp.budget) }
             return nil
         case .float(let d):
             if name == "is_integer" { return .bool(d.rounded() == d && d.isFinite) }
@@ -59,11 +59,17 @@ enum Methods {
         }
     }
 
-    static func dictMethod(_ d: PyDict, _ name: String, _ args: Arguments) throws -> Value? {
+    static func dictMethod(_ d: PyDict, _ name: String, _ args: Arguments, _ budget: RenderBudget) throws -> Value? {
         switch name {
-        case "items": return .list(d.pairs.map { .tuple([$0.0, $0.1]) })
-        case "keys": return .list(d.keys)
-        case "values": return .list(d.values)
+        case "items":
+            try budget.chargeItems(d.count, unit: 3)
+            return .list(d.pairs.map { .tuple([$0.0, $0.1]) })
+        case "keys":
+            try budget.chargeItems(d.count)
+            return .list(d.keys)
+        case "values":
+            try budget.chargeItems(d.count)
+            return .list(d.values)
         case "get":
             guard let k = args.get(0, "key") else { throw JinjaError.type("get expected at least 1 argument, got 0") }
             return d[k] ?? args.get(1, "default") ?? Value.none
@@ -80,7 +86,8 @@ enum Methods {
         }
     }
 
-    static func listMethod(_ a: [Value], _ name: String, _ args: Arguments) throws -> Value? {
+    static func listMethod(_ a: [Value], _ name: String, _ args: Arguments, _ budget: RenderBudget) throws -> Value? {
+        try budget.tick(a.count)
         switch name {
         case "count":
             guard let x = args.get(0, "value") else { throw JinjaError.type("count() takes exactly one argument (0 given)") }
@@ -89,7 +96,9 @@ enum Methods {
             guard let x = args.get(0, "value") else { throw JinjaError.type("index expected at least 1 argument, got 0") }
             if let i = a.firstIndex(of: x) { return .int(i) }
             throw JinjaError.value("\(x.repr()) is not in list")
-        case "copy": return .list(a)
+        case "copy":
+            try budget.chargeItems(a.count)
+            return .list(a)
         case "append", "extend", "insert", "remove", "reverse", "sort", "clear":
             return Value.none
         case "pop":
@@ -118,29 +127,32 @@ enum Methods {
         var lo = 0, hi = a.count
         if left { while lo < hi && drop(a[lo]) { lo += 1 } }
         if right { while hi > lo && drop(a[hi - 1]) { hi -= 1 } }
-        return String(String.UnicodeScalarView(a[lo..<hi]))
+        return makeString(a[lo..<hi])
     }
 
     /// Python `str.split`.
-    static func split(_ s: String, _ sep: String?, _ maxsplit: Int) -> [String] {
+    static func split(_ s: String, _ sep: String?, _ maxsplit: Int, budget: RenderBudget? = nil) throws -> [String] {
         var out: [String] = []
         if let sep {
             return PyText.split(s, separator: sep, maxsplit: maxsplit)
         }
-        let a = Array(s.unicodeScalars)
-        var i = 0
-        while i < a.count {
-            while i < a.count && isPySpace(a[i]) { i += 1 }
-            if i >= a.count { break }
+        // Walks the string's own scalar positions and copies each word as a slice of it.
+        let u = s.unicodeScalars
+        var i = u.startIndex
+        var work = 0
+        while i < u.endIndex {
+            try budget?.step(&work)
+            while i < u.endIndex && isPySpace(u[i]) { i = u.index(after: i) }
+            if i >= u.endIndex { break }
             if maxsplit >= 0 && out.count >= maxsplit {
-                var end = a.count
-                while end > i && isPySpace(a[end - 1]) { end -= 1 }
-                out.append(String(String.UnicodeScalarView(a[i..<end])))
+                var end = u.endIndex
+                while end > i && isPySpace(u[u.index(before: end)]) { end = u.index(before: end) }
+                out.append(String(s[i..<end]))
                 return out
             }
             var j = i
-            while j < a.count && !isPySpace(a[j]) { j += 1 }
-            out.append(String(String.UnicodeScalarView(a[i..<j])))
+            while j < u.endIndex && !isPySpace(u[j]) { j = u.index(after: j) }
+            out.append(String(s[i..<j]))
             i = j
         }
         return out
@@ -151,8 +163,20 @@ enum Methods {
 
     static func capitalize(_ s: String) -> String { PyText.capitalize(s) }
 
-    static func stringMethod(_ s: String, _ name: String, _ args: Arguments, markup: Bool) throws -> Value? {
+    /// Methods whose result is about as long as the receiver (charged before they run).
+    static let sameSizeStringMethods: Set<String> = [
+        "upper", "lower", "casefold", "swapcase", "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines",
+        "title", "capitalize", "partition", "rpartition", "removeprefix", "removesuffix",
+    ]
+
+    /// Calls string method `name`; what it builds is charged to `budget` before it is built
+    /// (widths and joined lengths are computed first), and searches count as work.
+    static func stringMethod(_ s: String, _ name: String, _ args: Arguments, markup: Bool, budget: RenderBudget? = nil) throws -> Value? {
         func wrap(_ r: String) -> Value { markup ? .markup(r) : .string(r) }
+        if let budget {
+            if sameSizeStringMethods.contains(name) { try budget.chargeString(s.utf8.count) }
+            else { try budget.tick(s.utf8.count) }
+        }
         func arg(_ i: Int, _ n: String) throws -> String? {
             guard let v = args.get(i, n) else { return nil }
             if case .none = v { return nil }
@@ -178,10 +202,11 @@ enum Methods {
             var parts: [String]
             if name == "rsplit" && maxsplit >= 0 {
                 let rev = String(s.reversed())
-                parts = split(rev, sep.map { String($0.reversed()) }, maxsplit).map { String($0.reversed()) }.reversed()
+                parts = try split(rev, sep.map { String($0.reversed()) }, maxsplit, budget: budget).map { String($0.reversed()) }.reversed()
             } else {
-                parts = split(s, sep, maxsplit)
+                parts = try split(s, sep, maxsplit, budget: budget)
             }
+            try budget?.chargeItems(parts.count)
             return .list(parts.map(wrap))
         case "splitlines":
             let keep = try args.get(0, "keepends")?.truthy() ?? false
@@ -198,11 +223,12 @@ enum Methods {
                 } else { cur.unicodeScalars.append(u) }
             }
             if !cur.isEmpty { out.append(wrap(cur)) }
+            try budget?.chargeItems(out.count)
             return .list(out)
         case "replace":
             guard let old = args.get(0, "old")?.plainString, let new = try arg(1, "new") else { throw JinjaError.type("replace expected at least 2 arguments") }
             let count = args.get(2, "count")?.intIndex ?? -1
-            return wrap(pyReplace(s, old, new, count))
+            return wrap(try PyText.replace(s, old, new, count, budget: budget))
         case "startswith", "endswith":
             guard let v = args.get(0, "prefix") else { throw JinjaError.type("\(name) takes at least 1 argument (0 given)") }
             var cands: [String] = []
@@ -217,20 +243,26 @@ enum Methods {
                 var escapedArgs = args
                 escapedArgs.positional = try args.positional.map { try $0.escaped() }
                 escapedArgs.keywords = try args.keywords.map { ($0.0, try $0.1.escaped()) }
-                return .markup(try StrFormat.format(s, escapedArgs))
+                return .markup(try StrFormat.format(s, escapedArgs, budget: budget))
             }
-            return .string(try StrFormat.format(s, args))
+            return .string(try StrFormat.format(s, args, budget: budget))
         case "format_map":
             guard case .dict(let d)? = args.get(0, "mapping") else { throw JinjaError.type("format_map() argument must be a mapping") }
-            return wrap(try StrFormat.format(s, Arguments([], keywords: d.pairs.map { ($0.0.plainString, $0.1) })))
+            return wrap(try StrFormat.format(s, Arguments([], keywords: d.pairs.map { ($0.0.plainString, $0.1) }), budget: budget))
         case "join":
             guard let v = args.get(0, "iterable") else { throw JinjaError.type("join() takes exactly one argument (0 given)") }
+            try budget?.chargeItems(v.itemCountEstimate)
             let items = try v.iterate()
             var parts: [String] = []
+            var total = 0
             for x in items {
                 guard x.isString else { throw JinjaError.type("sequence item \(parts.count): expected str instance, \(x.typeName) found") }
-                parts.append(markup && !x.isMarkup ? htmlEscape(x.plainString) : x.plainString)
+                let part = markup && !x.isMarkup ? htmlEscape(x.plainString) : x.plainString
+                total &+= part.utf8.count
+                parts.append(part)
             }
+            if parts.count > 1 { total &+= (parts.count - 1) &* s.utf8.count }
+            try budget?.chargeString(total)
             return wrap(parts.joined(separator: s))
         case "title": return wrap(pyTitle(s))
         case "capitalize": return wrap(capitalize(s))
@@ -240,15 +272,7 @@ enum Methods {
             return .int(PyText.count(s, sub))
         case "find", "index", "rfind", "rindex":
             guard let sub = try arg(0, "sub") else { throw JinjaError.type("\(name)() takes at least 1 argument (0 given)") }
-            let a = Array(s.unicodeScalars), b = Array(sub.unicodeScalars)
-            var found = -1
-            if b.count <= a.count {
-                let range = Array(0...(a.count - b.count))
-                for i in (name.hasPrefix("r") ? range.reversed() : range) where Array(a[i..<i + b.count]) == b {
-                    found = i
-                    break
-                }
-            }
+            let found = PyText.find(s, sub, last: name.hasPrefix("r"))
             if found == -1 && (name == "index" || name == "rindex") { throw JinjaError.value("substring not found") }
             return .int(found)
         case "isdigit", "isdecimal", "isnumeric":
@@ -268,8 +292,9 @@ enum Methods {
             let fill = try arg(1, "fillchar") ?? " "
             let n = s.unicodeScalars.count
             guard width > n else { return wrap(s) }
-            try SizeCap.check(width)
+            try SizeCap.check(width, unit: max(1, fill.utf8.count))
             let pad = width - n
+            try budget?.chargeString(s.utf8.count &+ pad &* fill.utf8.count)
             switch name {
             case "ljust": return wrap(s + String(repeating: fill, count: pad))
             case "rjust": return wrap(String(repeating: fill, count: pad) + s)
@@ -282,6 +307,7 @@ enum Methods {
             let n = s.unicodeScalars.count
             guard width > n else { return wrap(s) }
             try SizeCap.check(width)
+            try budget?.chargeString(s.utf8.count &+ width - n)
             var body = s
             var sign = ""
             if let f = body.first, f == "-" || f == "+" { sign = String(f); body.removeFirst() }
@@ -302,6 +328,8 @@ enum Methods {
         case "expandtabs":
             let size = args.get(0, "tabsize")?.intIndex ?? 8
             try SizeCap.check(size, unit: max(1, s.utf8.count))
+            let tabs = s.utf8.reduce(0) { $0 + ($1 == 9 ? 1 : 0) }
+            try budget?.chargeString(s.utf8.count &+ tabs &* max(0, size))
             var out = ""
             var col = 0
             for u in s.unicodeScalars {
@@ -319,8 +347,8 @@ enum Methods {
         }
     }
 
-    static func pyReplace(_ s: String, _ old: String, _ new: String, _ count: Int) -> String {
-        PyText.replace(s, old, new, count)
+    static func pyReplace(_ s: String, _ old: String, _ new: String, _ count: Int, _ budget: RenderBudget?) throws -> String {
+        try PyText.replace(s, old, new, count, budget: budget)
     }
 
 }
@@ -334,11 +362,13 @@ extension Methods {
         }
     }
 
-    /// Applies a mutating list or dict method to `v`; returns the method's result, or `nil` if not applicable.
-    static func mutate(_ v: inout Value, _ name: String, _ args: Arguments) throws -> Value? {
+    /// Applies a mutating list or dict method to `v`; returns the method's result, or `nil` if not
+    /// applicable. `v` is emptied while the method runs so the array or dict is changed in place.
+    static func mutate(_ v: inout Value, _ name: String, _ args: Arguments, _ interp: Interpreter? = nil) throws -> Value? {
         try checkArguments(v, name, args)
-        switch v {
-        case .list(var a):
+        if v.isList {
+            var a = v.takeItems()
+            defer { v = .list(a) }
             var result: Value = .none
             switch name {
             case "append":
@@ -365,13 +395,15 @@ extension Methods {
             case "reverse": a.reverse()
             case "sort":
                 let rev = try args.get(1, "reverse")?.truthy() ?? false
-                a = try Filters.sortValues(a, key: { $0 }, reverse: rev)
+                a = try Filters.sortValues(a, key: { $0 }, reverse: rev, interp?.budget)
             case "clear": a = []
             default: return nil
             }
-            v = .list(a)
             return result
-        case .dict(var d):
+        }
+        if case .dict = v {
+            var d = v.takeDict()
+            defer { v = .dict(d) }
             var result: Value = .none
             switch name {
             case "update":
@@ -394,10 +426,38 @@ extension Methods {
                 d[k] = nil
             default: return nil
             }
-            v = .dict(d)
             return result
-        default:
-            return nil
         }
+        return nil
+    }
+}
+
+extension Value {
+    var isList: Bool {
+        if case .list = self { return true }
+        return false
+    }
+
+    var isListOrDict: Bool {
+        switch self {
+        case .list, .dict: return true
+        default: return false
+        }
+    }
+
+    /// The items of a list, leaving `.none` behind. In a function of its own so that no copy of
+    /// the value outlives the call: the caller then holds the only reference and can change the
+    /// array in place.
+    mutating func takeItems() -> [Value] {
+        guard case .list(let a) = self else { return [] }
+        self = .none
+        return a
+    }
+
+    /// The entries of a dict, leaving `.none` behind (see `takeItems`).
+    mutating func takeDict() -> PyDict {
+        guard case .dict(let d) = self else { return PyDict() }
+        self = .none
+        return d
     }
 }

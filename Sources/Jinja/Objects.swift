@@ -8,8 +8,11 @@ final class Namespace: JinjaObject, @unchecked Sendable {
     init(_ attrs: PyDict) { self.attrs = attrs }
     var typeName: String { "Namespace" }
     func attribute(_ name: String) -> Value? { attrs[name] }
+    /// Jinja2 3.1's `<Namespace {'a': 1}>`, with `{...}` where it contains itself.
     var stringValue: String {
-        "<Namespace " + attrs.pairs.map { "\($0.0.plainString)=\($0.1.repr())" }.joined(separator: ", ") + ">"
+        var p = ValuePrinter(budget: nil)
+        try? p.namespace(self)
+        return p.out
     }
 }
 

@@ -10,18 +10,34 @@ enum Operators {
         JinjaError(.overflow, "integer result too large for a 64-bit integer")
     }
 
-    static func binary(_ op: BinOp, _ a: Value, _ b: Value) throws -> Value {
+    /// Applies `op`; the values it builds (concatenation, repetition, `%` formatting) are charged
+    /// to `budget` before they are allocated.
+    static func binary(_ op: BinOp, _ a: Value, _ b: Value, _ budget: RenderBudget?) throws -> Value {
         if case .undefined(let u) = a { throw u.error }
         if case .undefined(let u) = b { throw u.error }
         switch op {
         case .add:
             switch (a, b) {
-            case let (.string(x), .string(y)): return .string(x + y)
-            case let (.markup(x), .markup(y)): return .markup(x + y)
-            case let (.markup(x), .string(y)): return .markup(x + htmlEscape(y))
-            case let (.string(x), .markup(y)): return .markup(htmlEscape(x) + y)
-            case let (.list(x), .list(y)): return .list(x + y)
-            case let (.tuple(x), .tuple(y)): return .tuple(x + y)
+            case let (.string(x), .string(y)):
+                try budget?.chargeString(x.utf8.count &+ y.utf8.count)
+                return .string(x + y)
+            case let (.markup(x), .markup(y)):
+                try budget?.chargeString(x.utf8.count &+ y.utf8.count)
+                return .markup(x + y)
+            case let (.markup(x), .string(y)):
+                let e = htmlEscape(y)
+                try budget?.chargeString(x.utf8.count &+ e.utf8.count)
+                return .markup(x + e)
+            case let (.string(x), .markup(y)):
+                let e = htmlEscape(x)
+                try budget?.chargeString(e.utf8.count &+ y.utf8.count)
+                return .markup(e + y)
+            case let (.list(x), .list(y)):
+                try budget?.chargeItems(x.count &+ y.count)
+                return .list(x + y)
+            case let (.tuple(x), .tuple(y)):
+                try budget?.chargeItems(x.count &+ y.count)
+                return .tuple(x + y)
             case (.string, _), (.markup, _):
                 throw JinjaError.type("can only concatenate str (not \"\(b.typeName)\") to str")
             case (.list, _), (.tuple, _):
@@ -35,18 +51,20 @@ enum Operators {
                 switch (a, b) {
                 case let (.string(x), _), let (_, .string(x)), let (.markup(x), _), let (_, .markup(x)):
                     try SizeCap.check(n, unit: max(1, x.utf8.count))
+                    if n > 0 { try budget?.charge(n &* x.utf8.count) }
                 case let (.list(x), _), let (_, .list(x)), let (.tuple(x), _), let (_, .tuple(x)):
                     try SizeCap.check(n, unit: max(1, x.count))
+                    if n > 0 { try budget?.chargeItems(n &* x.count) }
                 default: break
                 }
             }
             switch (a, b) {
-            case let (.string(s), n) where n.intIndex != nil: return .string(String(repeating: s, count: max(0, n.intIndex!)))
-            case let (n, .string(s)) where n.intIndex != nil: return .string(String(repeating: s, count: max(0, n.intIndex!)))
-            case let (.markup(s), n) where n.intIndex != nil: return .markup(String(repeating: s, count: max(0, n.intIndex!)))
-            case let (.list(x), n) where n.intIndex != nil: return .list(repeatArray(x, n.intIndex!))
-            case let (n, .list(x)) where n.intIndex != nil: return .list(repeatArray(x, n.intIndex!))
-            case let (.tuple(x), n) where n.intIndex != nil: return .tuple(repeatArray(x, n.intIndex!))
+            case let (.string(s), n) where n.intIndex != nil: return .string(repeatString(s, max(0, n.intIndex!)))
+            case let (n, .string(s)) where n.intIndex != nil: return .string(repeatString(s, max(0, n.intIndex!)))
+            case let (.markup(s), n) where n.intIndex != nil: return .markup(repeatString(s, max(0, n.intIndex!)))
+            case let (.list(x), n) where n.intIndex != nil: return .list(try repeatArray(x, n.intIndex!, budget))
+            case let (n, .list(x)) where n.intIndex != nil: return .list(try repeatArray(x, n.intIndex!, budget))
+            case let (.tuple(x), n) where n.intIndex != nil: return .tuple(try repeatArray(x, n.intIndex!, budget))
             default: return try arith(op, a, b, "*")
             }
         case .div:
@@ -57,19 +75,39 @@ enum Operators {
         case .mod:
             switch a {
             case .string(let s):
-                return .string(try PrintfFormat.format(s, b, escape: false))
+                return .string(try PrintfFormat.format(s, b, escape: false, budget: budget))
             case .markup(let s):
-                return .markup(try PrintfFormat.format(s, b, escape: true))
+                return .markup(try PrintfFormat.format(s, b, escape: true, budget: budget))
             default: return try arith(op, a, b, "%")
             }
         case .pow: return try arith(op, a, b, "**")
         }
     }
 
-    static func repeatArray(_ a: [Value], _ n: Int) -> [Value] {
+    /// `s * n` by doubling a byte buffer (`String(repeating:)` appends one copy at a time: a
+    /// fifth of a second for `'x' * 8000000`).
+    static func repeatString(_ s: String, _ n: Int) -> String {
+        let unit = Array(s.utf8)
+        guard n > 0, !unit.isEmpty else { return "" }
+        let total = unit.count * n
+        var bytes = unit
+        bytes.reserveCapacity(total)
+        while bytes.count < total {
+            bytes.append(contentsOf: bytes[0..<min(bytes.count, total - bytes.count)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `a * n`, one copy at a time so a long repetition notices the deadline as it goes.
+    static func repeatArray(_ a: [Value], _ n: Int, _ budget: RenderBudget?) throws -> [Value] {
         guard n > 0 else { return [] }
         var out: [Value] = []
-        for _ in 0..<min(n, 10_000_000 / max(1, a.count)) { out.append(contentsOf: a) }
+        let copies = min(n, 10_000_000 / max(1, a.count))
+        out.reserveCapacity(copies * a.count)
+        for _ in 0..<copies {
+            try budget?.tick(a.count)
+            out.append(contentsOf: a)
+        }
         return out
     }
 
@@ -181,7 +219,9 @@ enum Operators {
         }
     }
 
-    static func contains(_ container: Value, _ item: Value) throws -> Bool {
+    /// Python's `in`; the scan is counted as work on `budget` (for the deadline).
+    static func contains(_ container: Value, _ item: Value, _ budget: RenderBudget? = nil) throws -> Bool {
+        try budget?.tick(container.itemCountEstimate)
         switch container {
         case .string(let s), .markup(let s):
             guard case .string(let sub) = item.isMarkup ? .string(item.plainString) : item else {
@@ -209,7 +249,9 @@ enum Operators {
         }
     }
 
-    static func compare(_ op: CmpOp, _ a: Value, _ b: Value) throws -> Bool {
+    /// Python's comparison operators; comparing long strings or lists is counted as work on `budget`.
+    static func compare(_ op: CmpOp, _ a: Value, _ b: Value, _ budget: RenderBudget? = nil) throws -> Bool {
+        if let budget { try budget.tick(min(a.itemCountEstimate, b.itemCountEstimate)) }
         switch op {
         case .eq, .ne:
             if case .undefined(let u) = a, u.strict { throw u.error }
@@ -219,8 +261,8 @@ enum Operators {
         case .gt: return try Value.lessThan(b, a)
         case .le: return try a == b && a.isComparable(b) ? true : Value.lessThan(a, b)
         case .ge: return try a == b && a.isComparable(b) ? true : Value.lessThan(b, a)
-        case .in: return try contains(b, a)
-        case .notin: return try !contains(b, a)
+        case .in: return try contains(b, a, budget)
+        case .notin: return try !contains(b, a, budget)
         }
     }
 }

@@ -168,18 +168,20 @@ extension Value: Hashable {
 }
 
 /// Python compares strings by code point.
-func pyStringLess(_ a: String, _ b: String) -> Bool {
-    var i = a.unicodeScalars.makeIterator()
-    var j = b.unicodeScalars.makeIterator()
-    while true {
-        let x = i.next()
-        let y = j.next()
-        switch (x, y) {
-        case (nil, nil): return false
-        case (nil, _): return true
-        case (_, nil): return false
-        case let (p?, q?):
-            if p != q { return p.value < q.value }
+func pyStringLess(_ a: String, _ b: String) -> Bool { pyStringCompare(a, b) < 0 }
+
+/// Python's string ordering (by code point) as -1, 0 or 1. UTF-8 byte order is code point
+/// order, so the bytes are compared with `memcmp`.
+func pyStringCompare(_ a: String, _ b: String) -> Int {
+    var x = a, y = b
+    return x.withUTF8 { p in
+        y.withUTF8 { q in
+            let n = min(p.count, q.count)
+            if n > 0 {
+                let r = memcmp(p.baseAddress!, q.baseAddress!, n)
+                if r != 0 { return r < 0 ? -1 : 1 }
+            }
+            return p.count == q.count ? 0 : (p.count < q.count ? -1 : 1)
         }
     }
 }

@@ -51,47 +51,47 @@ enum Tests {
         }
         t["callable"] = { _, v, _ in if case .object(let o) = v { return o.isCallable }; return false }
         t["escaped"] = { _, v, _ in v.isMarkup }
-        t["lower"] = { _, v, _ in
-            let s = try v.str()
+        t["lower"] = { interp, v, _ in
+            let s = try interp.str(v)
             let cased = s.unicodeScalars.filter { $0.properties.isCased }
             return !cased.isEmpty && cased.allSatisfy { $0.properties.isLowercase }
         }
-        t["upper"] = { _, v, _ in
-            let s = try v.str()
+        t["upper"] = { interp, v, _ in
+            let s = try interp.str(v)
             let cased = s.unicodeScalars.filter { $0.properties.isCased }
             return !cased.isEmpty && cased.allSatisfy { $0.properties.isUppercase }
         }
-        t["odd"] = { _, v, _ in
-            guard case .int(let r)? = try? Operators.binary(.mod, v, .int(2)) else {
-                if case .float(let d)? = try? Operators.binary(.mod, v, .int(2)) { return d == 1 }
+        t["odd"] = { interp, v, _ in
+            guard case .int(let r)? = try? Operators.binary(.mod, v, .int(2), interp.budget) else {
+                if case .float(let d)? = try? Operators.binary(.mod, v, .int(2), interp.budget) { return d == 1 }
                 throw JinjaError.type("unsupported operand type(s) for %: '\(v.typeName)' and 'int'")
             }
             return r == 1
         }
-        t["even"] = { _, v, _ in
-            guard case .int(let r)? = try? Operators.binary(.mod, v, .int(2)) else {
-                if case .float(let d)? = try? Operators.binary(.mod, v, .int(2)) { return d == 0 }
+        t["even"] = { interp, v, _ in
+            guard case .int(let r)? = try? Operators.binary(.mod, v, .int(2), interp.budget) else {
+                if case .float(let d)? = try? Operators.binary(.mod, v, .int(2), interp.budget) { return d == 0 }
                 throw JinjaError.type("unsupported operand type(s) for %: '\(v.typeName)' and 'int'")
             }
             return r == 0
         }
-        t["divisibleby"] = { _, v, a in
-            let r = try Operators.binary(.mod, v, try arg(a, "num"))
+        t["divisibleby"] = { interp, v, a in
+            let r = try Operators.binary(.mod, v, try arg(a, "num"), interp.budget)
             return r == .int(0)
         }
-        let eq: Test = { _, v, a in try Operators.compare(.eq, v, try arg(a)) }
-        let ne: Test = { _, v, a in try Operators.compare(.ne, v, try arg(a)) }
-        let lt: Test = { _, v, a in try Operators.compare(.lt, v, try arg(a)) }
-        let le: Test = { _, v, a in try Operators.compare(.le, v, try arg(a)) }
-        let gt: Test = { _, v, a in try Operators.compare(.gt, v, try arg(a)) }
-        let ge: Test = { _, v, a in try Operators.compare(.ge, v, try arg(a)) }
+        let eq: Test = { interp, v, a in try Operators.compare(.eq, v, try arg(a), interp.budget) }
+        let ne: Test = { interp, v, a in try Operators.compare(.ne, v, try arg(a), interp.budget) }
+        let lt: Test = { interp, v, a in try Operators.compare(.lt, v, try arg(a), interp.budget) }
+        let le: Test = { interp, v, a in try Operators.compare(.le, v, try arg(a), interp.budget) }
+        let gt: Test = { interp, v, a in try Operators.compare(.gt, v, try arg(a), interp.budget) }
+        let ge: Test = { interp, v, a in try Operators.compare(.ge, v, try arg(a), interp.budget) }
         t["eq"] = eq; t["equalto"] = eq; t["=="] = eq
         t["ne"] = ne; t["!="] = ne
         t["lt"] = lt; t["lessthan"] = lt; t["<"] = lt
         t["le"] = le; t["<="] = le
         t["gt"] = gt; t["greaterthan"] = gt; t[">"] = gt
         t["ge"] = ge; t[">="] = ge
-        t["in"] = { _, v, a in try Operators.contains(try arg(a, "seq"), v) }
+        t["in"] = { interp, v, a in try Operators.contains(try arg(a, "seq"), v, interp.budget) }
         t["sameas"] = { _, v, a in
             let o = try arg(a)
             switch (v, o) {

@@ -9,46 +9,56 @@ extension TextFilters {
         u == " " || u == "\t" || u == "\n" || u == "\r" || u == "\u{0B}" || u == "\u{0C}"
     }
 
-    static func chunks(_ text: [Unicode.Scalar], hyphens: Bool) -> [[Unicode.Scalar]] {
-        var out: [[Unicode.Scalar]] = []
+    /// textwrap's chunks: runs of whitespace, and words (split after a hyphen between letters
+    /// when `hyphens`), as slices of `text`.
+    static func chunks(_ text: [Unicode.Scalar], hyphens: Bool, budget: RenderBudget? = nil) throws -> [ArraySlice<Unicode.Scalar>] {
+        var out: [ArraySlice<Unicode.Scalar>] = []
         var i = 0
+        var work = 0
         while i < text.count {
+            try budget?.step(&work)
             var j = i
             if isWrapSpace(text[i]) {
                 while j < text.count && isWrapSpace(text[j]) { j += 1 }
-                out.append(Array(text[i..<j]))
+                out.append(text[i..<j])
                 i = j
                 continue
             }
-            while j < text.count && !isWrapSpace(text[j]) { j += 1 }
-            let word = Array(text[i..<j])
+            while j < text.count && !isWrapSpace(text[j]) {
+                try budget?.step(&work)
+                j += 1
+            }
             if hyphens {
-                var start = 0
-                var k = 0
-                while k < word.count {
-                    if word[k] == "-", k > start, k + 1 < word.count,
-                       word[k - 1].properties.isAlphabetic || word[k - 1].properties.numericType != nil,
-                       word[k + 1].properties.isAlphabetic {
-                        out.append(Array(word[start...k]))
+                var start = i
+                var k = i
+                while k < j {
+                    if text[k] == "-", k > start, k + 1 < j,
+                       text[k - 1].properties.isAlphabetic || text[k - 1].properties.numericType != nil,
+                       text[k + 1].properties.isAlphabetic {
+                        out.append(text[start...k])
                         start = k + 1
                     }
                     k += 1
                 }
-                out.append(Array(word[start...]))
+                out.append(text[start..<j])
             } else {
-                out.append(word)
+                out.append(text[i..<j])
             }
             i = j
         }
         return out
     }
 
-    static func wrap(_ text: String, width: Int, breakLongWords: Bool, breakOnHyphens: Bool) -> [String] {
-        var rev = Array(chunks(Array(text.unicodeScalars), hyphens: breakOnHyphens).reversed())
+    /// textwrap's `wrap`. Chunks are slices, so breaking a long word takes the next piece off its
+    /// front without copying the rest (copying made one long word quadratic).
+    static func wrap(_ text: String, width: Int, breakLongWords: Bool, breakOnHyphens: Bool, budget: RenderBudget? = nil) throws -> [String] {
+        var rev = Array(try chunks(Array(text.unicodeScalars), hyphens: breakOnHyphens, budget: budget).reversed())
         var lines: [String] = []
-        func isBlank(_ c: [Unicode.Scalar]) -> Bool { c.allSatisfy(Methods.isPySpace) }
+        func isBlank(_ c: ArraySlice<Unicode.Scalar>) -> Bool { c.allSatisfy(Methods.isPySpace) }
+        var work = 0
         while !rev.isEmpty {
-            var cur: [[Unicode.Scalar]] = []
+            try budget?.step(&work)
+            var cur: [ArraySlice<Unicode.Scalar>] = []
             var curLen = 0
             if isBlank(rev.last!) && !lines.isEmpty { rev.removeLast() }
             while let c = rev.last {
@@ -63,12 +73,13 @@ extension TextFilters {
                 if breakLongWords {
                     var end = spaceLeft
                     if breakOnHyphens && c.count > spaceLeft {
-                        if spaceLeft > 0, let h = c[0..<spaceLeft].lastIndex(of: "-"), h > 0, c[0..<h].contains(where: { $0 != "-" }) {
-                            end = h + 1
+                        let head = c.prefix(max(0, spaceLeft))
+                        if spaceLeft > 0, let h = head.lastIndex(of: "-"), h > c.startIndex, c[c.startIndex..<h].contains(where: { $0 != "-" }) {
+                            end = h - c.startIndex + 1
                         }
                     }
-                    cur.append(Array(c[0..<end]))
-                    rev[rev.count - 1] = Array(c[end...])
+                    cur.append(c.prefix(end))
+                    rev[rev.count - 1] = c.dropFirst(end)
                 } else if cur.isEmpty {
                     cur.append(c)
                     rev.removeLast()
@@ -79,29 +90,53 @@ extension TextFilters {
                 cur.removeLast()
             }
             if !cur.isEmpty {
-                lines.append(cur.map { String(String.UnicodeScalarView($0)) }.joined())
+                lines.append(makeString(cur.joined()))
             }
         }
         return lines
     }
 
-    static func wordwrap(_ s: String, width: Int, breakLongWords: Bool, wrapstring: String, breakOnHyphens: Bool) -> String {
+    /// Jinja2's `wordwrap`: each line of `s` wrapped by textwrap, all joined with `wrapstring`.
+    /// The joined size is charged to `budget` before the result is built.
+    static func wordwrap(_ s: String, width: Int, breakLongWords: Bool, wrapstring: String, breakOnHyphens: Bool,
+                         budget: RenderBudget? = nil) throws -> String {
         var lines: [String] = []
         var cur = ""
-        var it = Array(s.unicodeScalars)[...]
         var hadLines = false
-        while let u = it.first {
-            it = it.dropFirst()
+        let scalars = Array(s.unicodeScalars)
+        try budget?.tick(scalars.count)
+        var i = 0
+        var work = 0
+        while i < scalars.count {
+            try budget?.step(&work)
+            let u = scalars[i]
+            i += 1
             if u == "\n" || u == "\r" || u == "\u{0b}" || u == "\u{0c}" || u == "\u{1c}" || u == "\u{1d}" || u == "\u{1e}" || u == "\u{85}" || u == "\u{2028}" || u == "\u{2029}" {
-                if u == "\r", it.first == "\n" { it = it.dropFirst() }
+                if u == "\r", i < scalars.count, scalars[i] == "\n" { i += 1 }
                 lines.append(cur)
                 cur = ""
                 hadLines = true
             } else { cur.unicodeScalars.append(u) }
         }
         if !cur.isEmpty || !hadLines { if !(cur.isEmpty && s.isEmpty) { lines.append(cur) } }
-        return lines.map { wrap($0, width: width, breakLongWords: breakLongWords, breakOnHyphens: breakOnHyphens).joined(separator: wrapstring) }
-            .joined(separator: wrapstring)
+        // Joining each line's pieces and then the lines with the same separator is one join of
+        // all pieces, where a line that wraps to nothing is one empty piece.
+        var pieces: [String] = []
+        var total = 0
+        for line in lines {
+            let wrapped = try wrap(line, width: width, breakLongWords: breakLongWords, breakOnHyphens: breakOnHyphens, budget: budget)
+            if wrapped.isEmpty { pieces.append("") }
+            for w in wrapped {
+                total &+= w.utf8.count
+                pieces.append(w)
+            }
+        }
+        if pieces.count > 1 {
+            try SizeCap.check(pieces.count - 1, unit: max(1, wrapstring.utf8.count))
+            total &+= (pieces.count - 1) &* wrapstring.utf8.count
+        }
+        try budget?.chargeString(total)
+        return pieces.joined(separator: wrapstring)
     }
 
     // MARK: - urlize
@@ -122,8 +157,21 @@ extension TextFilters {
         PyText.count(s, sub)
     }
 
+    /// Whether `word` is an e-mail address as Jinja2's `^\\S+@\\w[\\w.-]*\\.\\w+$` decides.
+    /// The address part cannot hold an `@`, so only the last `@` can match; testing that one
+    /// keeps this linear, where the regular expression backtracks once per `@` (quadratic).
+    static func isEmail(_ word: Substring) -> Bool {
+        guard let at = word.lastIndex(of: "@"), at > word.startIndex else { return false }
+        let local = word[..<at]
+        if local.unicodeScalars.contains(where: { Methods.isPySpace($0) }) { return false }
+        return matches(emailRegex, "x@" + word[word.index(after: at)...])
+    }
+
+    /// Jinja2's `urlize`. Each word's leading and trailing punctuation is taken off by moving
+    /// indices (not by rebuilding the word), so a word of any length is handled in linear time;
+    /// the output is charged to `budget` word by word before it is appended.
     static func urlize(_ text: String, trimLimit: Int?, nofollow: Bool, target: String?, rel: String?, escapeInput: Bool,
-                       extraSchemes: [String]? = nil) throws -> String {
+                       extraSchemes: [String]? = nil, budget: RenderBudget? = nil) throws -> String {
         var relParts = Set((rel ?? "").split(separator: " ").map(String.init))
         if nofollow { relParts.insert("nofollow") }
         relParts.insert("noopener")
@@ -131,126 +179,164 @@ extension TextFilters {
         let targetAttr = target.map { " target=\"\(htmlEscape($0))\"" } ?? ""
         func trim(_ s: String) -> String {
             guard let l = trimLimit else { return s }
-            let head = String(String.UnicodeScalarView(s.unicodeScalars.prefix(max(0, l))))
+            let head = makeString(s.unicodeScalars.prefix(max(0, l)))
             return head + (s.unicodeScalars.count >= l ? "..." : "")
         }
         let src = escapeInput ? htmlEscape(text) : text
-        func link(_ word: String) -> String {
-            var head = ""
-            var middle = word
-            var changed = true
-            while changed {
-                changed = false
-                for l in ["(", "<", "&lt;"] where middle.hasPrefix(l) {
-                    head += l
-                    middle.removeFirst(l.count)
-                    changed = true
+        try budget?.tick(src.utf8.count)
+        func link(_ word: Substring) -> String {
+            // Leading `(`, `<`, `&lt;` and trailing `)`, `>`, `.`, `,`, newline, `&gt;` are all
+            // ASCII, so they are stripped by walking UTF-8 positions (which are also scalar
+            // boundaries there): linear in the word, however many marks it has.
+            let u = word.utf8
+            var lo = u.startIndex
+            var hi = u.endIndex
+            func at(_ i: String.Index, _ mark: String) -> Bool {
+                var j = i
+                for b in mark.utf8 {
+                    guard j < hi, u[j] == b else { return false }
+                    j = u.index(after: j)
                 }
+                return true
             }
-            var tail = ""
-            changed = true
-            while changed {
-                changed = false
-                for t in [")", ">", ".", ",", "\n", "&gt;"] where middle.hasSuffix(t) {
-                    tail = t + tail
-                    middle.removeLast(t.count)
-                    changed = true
-                }
+            while lo < hi {
+                let b = u[lo]
+                if b == 0x28 || b == 0x3C { lo = u.index(after: lo) } else if at(lo, "&lt;") { lo = u.index(lo, offsetBy: 4) } else { break }
             }
-            for (open, close) in [("(", ")"), ("<", ">"), ("&lt;", "&gt;")] {
-                let startCount = count(middle, open)
-                if startCount <= count(middle, close) { continue }
-                for _ in 0..<min(startCount, count(tail, close)) {
+            while hi > lo {
+                let last = u[u.index(before: hi)]
+                if last == 0x29 || last == 0x3E || last == 0x2E || last == 0x2C || last == 0x0A {
+                    hi = u.index(before: hi)
+                } else if u.distance(from: lo, to: hi) >= 4, at(u.index(hi, offsetBy: -4), "&gt;") {
+                    hi = u.index(hi, offsetBy: -4)
+                } else { break }
+            }
+            let head = word[word.startIndex..<lo]
+            let middle = word[lo..<hi]
+            // Words with none of `.`, `:`, `@` can be no link: they skip the searches below.
+            let plain = !middle.utf8.contains(where: { $0 == 0x2E || $0 == 0x3A || $0 == 0x40 }) && extraSchemes == nil
+            if plain && !middle.utf8.contains(where: { $0 == 0x28 || $0 == 0x3C || $0 == 0x26 }) { return String(word) }
+            var tail = word[middle.endIndex...]
+            var body = String(middle)
+            for (open, close) in [("(", ")"), ("<", ">"), ("&lt;", "&gt;")] where body.utf8.contains(open.utf8.first!) {
+                let startCount = count(body, open)
+                if startCount <= count(body, close) { continue }
+                // Move closing marks (and what precedes each) from the tail back to the middle.
+                for _ in 0..<min(startCount, count(String(tail), close)) {
                     guard let r = tail.range(of: close) else { break }
-                    middle += tail[..<r.upperBound]
-                    tail = String(tail[r.upperBound...])
+                    body += tail[..<r.upperBound]
+                    tail = tail[r.upperBound...]
                 }
             }
-            if matches(httpRegex, middle) {
-                if middle.hasPrefix("https://") || middle.hasPrefix("http://") {
-                    middle = "<a href=\"\(middle)\"\(relAttr)\(targetAttr)>\(trim(middle))</a>"
+            if plain {
+                // Nothing to link; only the balancing above may have moved marks.
+            } else if matches(httpRegex, body) {
+                if body.hasPrefix("https://") || body.hasPrefix("http://") {
+                    body = "<a href=\"\(body)\"\(relAttr)\(targetAttr)>\(trim(body))</a>"
                 } else {
-                    middle = "<a href=\"https://\(middle)\"\(relAttr)\(targetAttr)>\(trim(middle))</a>"
+                    body = "<a href=\"https://\(body)\"\(relAttr)\(targetAttr)>\(trim(body))</a>"
                 }
-            } else if middle.hasPrefix("mailto:") && matches(emailRegex, String(middle.dropFirst(7))) {
-                middle = "<a href=\"\(middle)\">\(middle.dropFirst(7))</a>"
-            } else if middle.contains("@") && !middle.hasPrefix("www.") && !middle.contains(":") && matches(emailRegex, middle) {
-                middle = "<a href=\"mailto:\(middle)\">\(middle)</a>"
+            } else if body.hasPrefix("mailto:") && isEmail(body.dropFirst(7)) {
+                body = "<a href=\"\(body)\">\(body.dropFirst(7))</a>"
+            } else if body.contains("@") && !body.hasPrefix("www.") && !body.contains(":") && isEmail(Substring(body)) {
+                body = "<a href=\"mailto:\(body)\">\(body)</a>"
             } else if let extraSchemes {
-                for scheme in extraSchemes where middle != scheme && middle.hasPrefix(scheme) {
-                    middle = "<a href=\"\(middle)\"\(relAttr)\(targetAttr)>\(middle)</a>"
+                for scheme in extraSchemes where body != scheme && body.hasPrefix(scheme) {
+                    body = "<a href=\"\(body)\"\(relAttr)\(targetAttr)>\(body)</a>"
                 }
             }
-            return head + middle + tail
+            return String(head) + body + String(tail)
         }
         var out = ""
-        var word = ""
-        for u in src.unicodeScalars {
-            if Methods.isPySpace(u) {
-                if !word.isEmpty { out += link(word); word = "" }
-                out.unicodeScalars.append(u)
-            } else {
-                word.unicodeScalars.append(u)
-            }
+        var wordStart: String.Index?
+        func flush(_ end: String.Index) throws {
+            guard let start = wordStart else { return }
+            // A word may cost several regular-expression matches: count it as more than its bytes.
+            try budget?.tick(2048)
+            let piece = link(src[start..<end])
+            try budget?.chargeString(piece.utf8.count)
+            out += piece
+            wordStart = nil
         }
-        if !word.isEmpty { out += link(word) }
+        var i = src.unicodeScalars.startIndex
+        while i < src.unicodeScalars.endIndex {
+            let u = src.unicodeScalars[i]
+            if Methods.isPySpace(u) {
+                try flush(i)
+                try budget?.charge(1)
+                out.unicodeScalars.append(u)
+            } else if wordStart == nil {
+                wordStart = i
+            }
+            i = src.unicodeScalars.index(after: i)
+        }
+        try flush(src.unicodeScalars.endIndex)
         return out
     }
 
     // MARK: - pprint
 
-    static func pformat(_ v: Value) -> String {
+    /// Python's `pprint.pformat` (width 80, dict keys sorted); what it builds is charged to `budget`.
+    static func pformat(_ v: Value, budget: RenderBudget? = nil) throws -> String {
         var out = ""
-        pformat(v, indent: 0, allowance: 0, into: &out)
+        try pformat(v, indent: 0, allowance: 0, into: &out, budget: budget)
         return out
     }
 
-    static func sortedRepr(_ v: Value) -> String {
+    static func sortedRepr(_ v: Value, budget: RenderBudget?) throws -> String {
+        let r: String
         switch v {
         case .dict(let d):
-            let keys = (try? Filters.sortValues(d.keys, key: { $0 }, reverse: false)) ?? d.keys
-            return "{" + keys.map { sortedRepr($0) + ": " + sortedRepr(d[$0]!) }.joined(separator: ", ") + "}"
-        case .list(let a): return "[" + a.map(sortedRepr).joined(separator: ", ") + "]"
+            let keys = (try? Filters.sortValues(d.keys, key: { $0 }, reverse: false, budget)) ?? d.keys
+            r = "{" + (try keys.map { try sortedRepr($0, budget: budget) + ": " + sortedRepr(d[$0]!, budget: budget) }).joined(separator: ", ") + "}"
+        case .list(let a): r = "[" + (try a.map { try sortedRepr($0, budget: budget) }).joined(separator: ", ") + "]"
         case .tuple(let a):
-            if a.count == 1 { return "(" + sortedRepr(a[0]) + ",)" }
-            return "(" + a.map(sortedRepr).joined(separator: ", ") + ")"
-        default: return v.repr()
+            if a.count == 1 { r = "(" + (try sortedRepr(a[0], budget: budget)) + ",)" } else {
+                r = "(" + (try a.map { try sortedRepr($0, budget: budget) }).joined(separator: ", ") + ")"
+            }
+        default: return try v.checkedRepr(budget)
         }
+        try budget?.charge(r.utf8.count)
+        return r
     }
 
-    static func pformat(_ v: Value, indent: Int, allowance: Int, into out: inout String) {
-        let rep = sortedRepr(v)
+    static func pformat(_ v: Value, indent: Int, allowance: Int, into out: inout String, budget: RenderBudget?) throws {
+        let rep = try sortedRepr(v, budget: budget)
         let maxWidth = 80 - indent - allowance
         if rep.unicodeScalars.count <= maxWidth {
             out += rep
             return
         }
-        func items(_ a: [Value], _ indent: Int, _ allowance: Int) {
+        func items(_ a: [Value], _ indent: Int, _ allowance: Int) throws {
             let ind = indent + 1
             for (i, x) in a.enumerated() {
-                if i > 0 { out += ",\n" + String(repeating: " ", count: ind) }
-                pformat(x, indent: ind, allowance: i == a.count - 1 ? allowance : 1, into: &out)
+                if i > 0 {
+                    try budget?.charge(ind + 2)
+                    out += ",\n" + String(repeating: " ", count: ind)
+                }
+                try pformat(x, indent: ind, allowance: i == a.count - 1 ? allowance : 1, into: &out, budget: budget)
             }
         }
         switch v {
         case .list(let a) where !a.isEmpty:
             out += "["
-            items(a, indent, allowance + 1)
+            try items(a, indent, allowance + 1)
             out += "]"
         case .tuple(let a) where !a.isEmpty:
             out += "("
             let end = a.count == 1 ? ",)" : ")"
-            items(a, indent, allowance + end.count)
+            try items(a, indent, allowance + end.count)
             out += end
         case .dict(let d) where d.count > 0:
             out += "{"
-            let keys = (try? Filters.sortValues(d.keys, key: { $0 }, reverse: false)) ?? d.keys
+            let keys = (try? Filters.sortValues(d.keys, key: { $0 }, reverse: false, budget)) ?? d.keys
             let ind = indent + 1
             for (i, k) in keys.enumerated() {
-                let kr = sortedRepr(k)
+                let kr = try sortedRepr(k, budget: budget)
+                try budget?.charge(kr.utf8.count + ind + 4)
                 out += kr + ": "
                 let last = i == keys.count - 1
-                pformat(d[k]!, indent: ind + kr.unicodeScalars.count + 2, allowance: last ? allowance + 1 : 1, into: &out)
+                try pformat(d[k]!, indent: ind + kr.unicodeScalars.count + 2, allowance: last ? allowance + 1 : 1, into: &out, budget: budget)
                 if !last { out += ",\n" + String(repeating: " ", count: ind) }
             }
             out += "}"

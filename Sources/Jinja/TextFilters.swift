@@ -107,7 +107,7 @@ enum TextFilters {
         func flush() {
             guard let first = run.first else { return }
             out += String(first).uppercased()
-            out += PyText.lower(String(String.UnicodeScalarView(run.dropFirst())))
+            out += PyText.lower(makeString(run.dropFirst()))
             run = []
         }
         for u in s.unicodeScalars {
@@ -120,33 +120,75 @@ enum TextFilters {
         return out
     }
 
-    static func striptags(_ s: String) -> String {
-        var a = Array(s.unicodeScalars)
-        var out: [Unicode.Scalar] = []
-        var i = 0
-        // remove comments and tags
-        while i < a.count {
-            if a[i] == "<" {
-                if i + 3 < a.count && a[i + 1] == "!" && a[i + 2] == "-" && a[i + 3] == "-" {
-                    var j = i + 4
-                    var found = false
-                    while j + 2 < a.count {
-                        if a[j] == "-" && a[j + 1] == "-" && a[j + 2] == ">" { found = true; break }
-                        j += 1
-                    }
-                    if found { i = j + 3; continue }
+    /// MarkupSafe 3's `striptags`: removes comments (`<!--` to the next `-->`), then tags (`<` to
+    /// the next `>`), each time taking the first start mark left in the text, and stops at the
+    /// first start mark with no end after it; then collapses whitespace and unescapes.
+    ///
+    /// MarkupSafe rebuilds the string after every removal (quadratic; `'<' * 160000` took 14 s
+    /// here before). This does the same removals in one pass: the text kept so far never holds a
+    /// whole start mark, so the next one is the first one, and every end-mark search either
+    /// consumes what it scanned or ends the phase.
+    static func striptags(_ s: String, budget: RenderBudget? = nil) throws -> String {
+        let a = Array(s.unicodeScalars)
+        try budget?.tick(a.count)
+        var kept: [Unicode.Scalar] = []
+        kept.reserveCapacity(a.count)
+        var p = 0
+        var work = 0
+        comments: while p < a.count {
+            try budget?.step(&work)
+            kept.append(a[p])
+            p += 1
+            let n = kept.count
+            guard n >= 4, kept[n - 1] == "-", kept[n - 2] == "-", kept[n - 3] == "!", kept[n - 4] == "<" else { continue }
+            // The end mark may reuse the start mark's own dashes: `<!-->` is a whole comment.
+            var after: Int?
+            if p < a.count && a[p] == ">" {
+                after = p + 1
+            } else if p + 1 < a.count && a[p] == "-" && a[p + 1] == ">" {
+                after = p + 2
+            } else {
+                var q = p
+                while q + 2 < a.count {
+                    try budget?.step(&work)
+                    if a[q] == "-" && a[q + 1] == "-" && a[q + 2] == ">" { after = q + 3; break }
+                    q += 1
                 }
-                var j = i + 1
-                while j < a.count && a[j] != ">" { j += 1 }
-                if j < a.count && j > i + 1 { i = j + 1; continue }
             }
-            out.append(a[i])
-            i += 1
+            guard let after else {
+                kept.append(contentsOf: a[p...])
+                break comments
+            }
+            kept.removeLast(4)
+            p = after
         }
-        a = out
-        var text = String(String.UnicodeScalarView(a))
-        text = Methods.split(text, nil, -1).joined(separator: " ")
-        return unescapeHTML(text)
+        var text: [Unicode.Scalar] = []
+        text.reserveCapacity(kept.count)
+        p = 0
+        tags: while p < kept.count {
+            try budget?.step(&work)
+            let c = kept[p]
+            p += 1
+            if c == "<" {
+                var q = p
+                while q < kept.count && kept[q] != ">" {
+                    try budget?.step(&work)
+                    q += 1
+                }
+                if q == kept.count {
+                    text.append(c)
+                    text.append(contentsOf: kept[p...])
+                    break tags
+                }
+                p = q + 1
+                continue
+            }
+            text.append(c)
+        }
+        try budget?.tick(text.count)
+        let joined = try Methods.split(makeString(text), nil, -1, budget: budget).joined(separator: " ")
+        try budget?.tick(joined.utf8.count)
+        return unescapeHTML(joined)
     }
 
     static let entities: [String: String] = [
@@ -164,7 +206,7 @@ enum TextFilters {
             if a[i] == "&" {
                 var j = i + 1
                 while j < a.count && j - i < 32 && (a[j].properties.isAlphabetic || a[j].properties.numericType != nil || a[j] == "#") { j += 1 }
-                let name = String(String.UnicodeScalarView(a[(i + 1)..<j]))
+                let name = makeString(a[(i + 1)..<j])
                 let hasSemi = j < a.count && a[j] == ";"
                 if name.hasPrefix("#") {
                     let body = name.dropFirst()
@@ -243,7 +285,7 @@ enum TextFilters {
         if length < endLen { throw JinjaError(.runtime, "expected length >= \(endLen), got \(length)") }
         if leeway < 0 { throw JinjaError(.runtime, "expected leeway >= 0, got \(leeway)") }
         if a.count <= length + leeway { return s }
-        let head = String(String.UnicodeScalarView(a[0..<max(0, length - endLen)]))
+        let head = makeString(a[0..<max(0, length - endLen)])
         if killwords { return head + end }
         let hb = Array(head.utf8)
         if let r = hb.lastIndex(of: 0x20) {
@@ -265,6 +307,9 @@ enum TextFilters {
 
     // MARK: - urlencode
 
+    static let hexDigits: [Unicode.Scalar] = Array("0123456789ABCDEF".unicodeScalars)
+    static let hexLower: [Unicode.Scalar] = Array("0123456789abcdef".unicodeScalars)
+
     static func quote(_ s: String, safe: String, forQuery: Bool) -> String {
         var out = ""
         let safeBytes = Set(safe.utf8)
@@ -275,7 +320,9 @@ enum TextFilters {
             } else if forQuery && b == 0x20 {
                 out += "+"
             } else {
-                out += String(format: "%%%02X", b)
+                out.unicodeScalars.append("%")
+                out.unicodeScalars.append(hexDigits[Int(b >> 4)])
+                out.unicodeScalars.append(hexDigits[Int(b & 0xF)])
             }
         }
         return out

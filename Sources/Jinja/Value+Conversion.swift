@@ -2,7 +2,9 @@ import Foundation
 
 extension Value {
     /// Converts JSON data (an object, array, string, number, bool or null) to a value.
-    /// Object key order is kept as it appears in the data. Throws `JinjaError` (`.value`) on invalid JSON.
+    /// Object key order is kept as it appears in the data. Throws `JinjaError` (`.value`) on invalid
+    /// JSON, and on arrays and objects nested more than `RenderLimits.maxNesting` levels deep
+    /// (templates could not print, compare or even free such a value without exhausting the stack).
     public static func fromJSON(_ data: Data) throws -> Value {
         var parser = JSONValueParser(bytes: Array(data))
         return try parser.parseDocument()
@@ -103,9 +105,15 @@ struct JSONValueParser {
 
     mutating func parseValue() throws -> Value {
         guard pos < bytes.count else { throw fail("unexpected end") }
-        depth += 1
-        defer { depth -= 1 }
-        if depth > 512 { throw fail("nesting too deep") }
+        let opens = bytes[pos] == UInt8(ascii: "{") || bytes[pos] == UInt8(ascii: "[")
+        if opens {
+            depth += 1
+            if depth > RenderLimits.maxNesting {
+                throw fail("arrays and objects nested more than \(RenderLimits.maxNesting) levels deep "
+                           + "(RenderLimits.maxNesting); flatten the data")
+            }
+        }
+        defer { if opens { depth -= 1 } }
         switch bytes[pos] {
         case UInt8(ascii: "{"):
             pos += 1

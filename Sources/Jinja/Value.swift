@@ -221,15 +221,15 @@ extension Value {
         }
     }
 
-    /// Python's `str()`. Strict undefined values throw.
+    /// Python's `str()`. Strict undefined values throw, and so do values too deep to print.
     func str() throws -> String {
         switch self {
         case .undefined(let u):
             if u.strict { throw u.error }
             return ""
         case .string(let s), .markup(let s): return s
-        case .object(let o): return o.stringValue
-        default: return repr()
+        case .object(let o) where !(o is Namespace): return o.stringValue
+        default: return try checkedRepr(nil)
         }
     }
 
@@ -240,30 +240,6 @@ extension Value {
         case .string(let s), .markup(let s): return s
         case .object(let o): return o.stringValue
         default: return repr()
-        }
-    }
-
-    /// Python's `repr()`.
-    func repr() -> String {
-        switch self {
-        case .undefined: return ""
-        case .none: return "None"
-        case .bool(let b): return b ? "True" : "False"
-        case .int(let i): return String(i)
-        case .float(let d): return pyFloatRepr(d)
-        case .string(let s): return pyStringRepr(s)
-        case .markup(let s): return "Markup(\(pyStringRepr(s)))"
-        case .list(let a):
-            return "[" + a.map { $0.repr() }.joined(separator: ", ") + "]"
-        case .tuple(let a):
-            if a.count == 1 { return "(" + a[0].repr() + ",)" }
-            return "(" + a.map { $0.repr() }.joined(separator: ", ") + ")"
-        case .dict(let d):
-            var parts: [String] = []
-            parts.reserveCapacity(d.count)
-            for (k, v) in d.pairs { parts.append(k.repr() + ": " + v.repr()) }
-            return "{" + parts.joined(separator: ", ") + "}"
-        case .object(let o): return o.stringValue
         }
     }
 }
@@ -353,9 +329,15 @@ func shortestDigits(_ d: Double) -> (String, Int) {
 
 /// Python's `repr()` of a string.
 func pyStringRepr(_ s: String) -> String {
-    let hasSingle = s.contains("'")
-    let hasDouble = s.contains("\"")
+    var hasSingle = false, hasDouble = false, plain = true
+    for b in s.utf8 {
+        if b == 0x27 { hasSingle = true } else if b == 0x22 { hasDouble = true }
+        else if b < 0x20 || b >= 0x7f || b == 0x5c { plain = false }
+    }
     let quote: Character = (hasSingle && !hasDouble) ? "\"" : "'"
+    // Printable ASCII without a backslash, and without both quotes, is printed as it is (one
+    // pass over the bytes, even for a string of megabytes).
+    if plain && !(hasSingle && hasDouble) { return String(quote) + s + String(quote) }
     var out = String(quote)
     for u in s.unicodeScalars {
         switch u {
