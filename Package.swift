@@ -71,7 +71,9 @@ let package = Package(
         .testTarget(name: "MailTests", dependencies: ["Mail", "HeraldTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Mail", "HeraldTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "HeraldTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "HeraldTestSupport"], exclude: ["Corpus"]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "HeraldTestSupport"], exclude: ["Corpus", "FuzzCorpus"]),
+        // Grammar-based template fuzzer; scripts/fuzz-templates runs it and keeps inputs that crash it.
+        .executableTarget(name: "jinja-fuzz", dependencies: ["Jinja"], path: "Tests/JinjaFuzz"),
         .testTarget(name: "CronTests", dependencies: ["Cron", "Clocks"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Store", "SMTP", "Mail", "Clocks", "HeraldTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
