@@ -144,6 +144,9 @@ public struct ReportJobs: Sendable {
         }
     }
 
+    /// The budget of a report document's render: 2 minutes, 256 MB of document, 1 GiB of values built.
+    static let reportLimits = RenderLimits(maxRenderTime: 120, maxOutputBytes: 256 << 20, maxValueBytes: 1 << 30)
+
     /// Renders the report template with the data, then the document to PDF, on `pool`.
     func render(_ report: String, data: [String: Any], locale: String, zone: TimeZone, on pool: WorkerPool) async throws -> Data {
         var object = data
@@ -153,6 +156,10 @@ public struct ReportJobs: Sendable {
         var settings = Configuration()
         settings.autoescape = .byExtension
         settings.undefined = .strict
+        // The template is Herald's, the data the tenant's: a budget with room for large reports
+        // (100,000 rows render in seconds and build a few hundred MB at most) stops data built to
+        // exhaust the service.
+        settings.limits = Self.reportLimits
         let configuration = settings
         let json = try JSONSerialization.data(withJSONObject: object)
         let base = reportsDirectory.appendingPathComponent(report)

@@ -87,7 +87,7 @@ struct SMTPCommand: AsyncParsableCommand {
                 print(report.verdict)
                 if let config {
                     let store = try HeraldConfiguration.load(path: config).openStore()
-                    try storeErrors {
+                    _ = try storeErrors {
                         try store.appendAudit(AuditEntry(at: Date(), actor: "cli", action: "smtp.test",
                                                          subject: "\(settings.host):\(settings.port)", detail: report.verdict))
                     }
