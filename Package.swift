@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
         .testTarget(name: "MailTests", dependencies: ["Mail", "HeraldTestSupport"]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Mail", "HeraldTestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "HeraldTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Jinja", "HeraldTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "HeraldTestSupport"], exclude: ["Corpus", "FuzzCorpus"]),
         // Grammar-based template fuzzer; scripts/fuzz-templates runs it and keeps inputs that crash it.
         .executableTarget(name: "jinja-fuzz", dependencies: ["Jinja"], path: "Tests/JinjaFuzz"),

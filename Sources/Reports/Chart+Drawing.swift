@@ -157,7 +157,8 @@ private func drawBars(_ c: BarChart, _ cr: OpaquePointer, _ fonts: FontContext, 
         setColor(cr, color)
         cairo_rectangle(cr, barX, by + 2, max(0.5, bx(bar.value) - barX), 11)
         cairo_fill(cr)
-        let label = (c.unit == "%" ? String(format: "%.2f %%", bar.value) : figure(bar.value) + (c.unit.isEmpty ? "" : " \(c.unit)")) + (bar.status.map { " \($0.rawValue)" } ?? "")
+        let label = bar.text ?? (c.unit == "%" ? String(format: "%.2f %%", bar.value) : figure(bar.value) + (c.unit.isEmpty ? "" : " \(c.unit)"))
+            + (bar.text == nil ? bar.status.map { " \($0.rawValue)" } ?? "" : "")
         text(cr, fonts, label, barX + barW + 4, by + 2, width: valueW + 40, font: "DejaVu Sans 7.5", color: .text)
     }
     if let target = c.target {
@@ -166,7 +167,7 @@ private func drawBars(_ c: BarChart, _ cr: OpaquePointer, _ fonts: FontContext, 
         dash(cr, [3, 2])
         cairo_move_to(cr, bx(target), top); cairo_line_to(cr, bx(target), top + Double(c.bars.count) * 16); cairo_stroke(cr)
         dash(cr, [])
-        text(cr, fonts, "\(c.targetLabel) \(String(format: "%.2f", target))\(c.unit == "%" ? " %" : "")", bx(target) - 50,
+        text(cr, fonts, c.targetText ?? "\(c.targetLabel) \(String(format: "%.2f", target))\(c.unit == "%" ? " %" : "")", bx(target) - 50,
              top + Double(c.bars.count) * 16 + 2, width: 100, alignment: .center)
     }
 }

@@ -34,12 +34,17 @@ public struct BarChart: Sendable, Equatable {
         public var label: String
         public var value: Double
         public var status: Status?
+        /// The figure written beside the bar, as the report shows it elsewhere (`99,504 % OK`);
+        /// nil for the value with two decimals.
+        public var text: String?
     }
     public var title: String
     public var unit: String
     public var target: Double?
     /// The word before the target's value under its line, in the report's language. Default "target".
     public var targetLabel: String = "target"
+    /// The whole text under the target line (`Ziel 99,50 %`), replacing label and value; nil for those.
+    public var targetText: String?
     /// The value axis starts here (e.g. 95 for SLA percentages); 0 by default.
     public var minimum: Double?
     public var bars: [Bar]

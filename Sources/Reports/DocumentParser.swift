@@ -120,10 +120,11 @@ public enum DocumentParser {
                 guard b.name == "bar", let label = b.attributes["label"], let v = b.attributes["value"].flatMap(Double.init), v.isFinite else {
                     throw ReportError(.document, "<chart type=\"bars\"> holds <bar label=\"...\" value=\"number\"/>", line: b.line)
                 }
-                return BarChart.Bar(label: label, value: v, status: try status(b))
+                return BarChart.Bar(label: label, value: v, status: try status(b), text: b.attributes["text"].map { String($0.prefix(60)) })
             }
             var chart = BarChart(title: title, unit: unit, target: try number(e, "target"), minimum: try number(e, "min"), bars: bars)
             if let label = e.attributes["target-label"] { chart.targetLabel = String(label.prefix(40)) }
+            if let text = e.attributes["target-text"] { chart.targetText = String(text.prefix(60)) }
             return .bars(chart)
         case "timeline":
             let rows = try e.children.map { r -> TimelineChart.Row in

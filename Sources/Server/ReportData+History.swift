@@ -39,9 +39,10 @@ enum HistoryData {
         }
     }
 
-    /// The availability report's data: per service the share of known time not CRIT, outages
-    /// (stretches in CRIT) and their mean duration.
-    static func availability(_ events: [AlertEvent], period: ReportPeriod, group: String, slaTarget: Double) -> [String: Any] {
+    /// The availability report's data: per service the share of known time not CRIT (null when
+    /// no state of the service is known in the period), outages (stretches in CRIT) and their
+    /// mean duration (null without outages). ``AvailabilityFigures`` derives what is shown.
+    static func availability(_ events: [AlertEvent], period: ReportPeriod, group: String?, slaTarget: Double) -> [String: Any] {
         let all = intervals(events, start: period.start, end: period.end)
         let hosts: [[String: Any]] = all.keys.sorted().map { host in
             let services: [[String: Any]] = all[host]!.keys.sorted().map { service in
@@ -49,17 +50,16 @@ enum HistoryData {
                 let known = spans.filter { $0.status != "NO_DATA" }.reduce(0) { $0 + $1.to.timeIntervalSince($1.from) }
                 let outages = spans.filter { $0.status == "CRIT" }
                 let down = outages.reduce(0) { $0 + $1.to.timeIntervalSince($1.from) }
-                let availability = known > 0 ? (100 * (known - down) / known * 1000).rounded() / 1000 : 100
                 return [
-                    "name": service, "availability": availability, "outages": outages.count,
-                    "mttr_minutes": outages.isEmpty ? 0 : (down / Double(outages.count) / 60 * 10).rounded() / 10,
+                    "name": service, "availability": known > 0 ? 100 * (known - down) / known : NSNull(), "outages": outages.count,
+                    "mttr_minutes": outages.isEmpty ? NSNull() : down / Double(outages.count) / 60,
                     "status": spans.last?.status ?? "NO_DATA",
                     "timeline": spans.map { ["from": Formats.iso($0.from), "to": Formats.iso($0.to), "status": $0.status] },
                 ]
             }
             return ["name": host, "services": services]
         }
-        return ["group": group, "sla_target": slaTarget, "hosts": hosts]
+        return ["group": group.map { $0 as Any } ?? NSNull(), "sla_target": slaTarget, "hosts": hosts]
     }
 
     /// The alert summary's data: each problem that began in the period, with how long it took to recover.

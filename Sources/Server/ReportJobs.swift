@@ -103,7 +103,7 @@ public struct ReportJobs: Sendable {
             let events = try store.alertHistory(tenantID: request.tenant.id, start: period.start, end: period.end)
             switch request.report {
             case "availability":
-                data = HistoryData.availability(events, period: period, group: request.parameters["group"]?.string ?? request.tenant.name,
+                data = HistoryData.availability(events, period: period, group: request.parameters["group"]?.string,
                                                 slaTarget: request.parameters["sla_target"]?.number ?? 99.9)
             default:
                 data = HistoryData.alertSummary(events, period: period, zone: request.zone, locale: locale)
@@ -119,6 +119,7 @@ public struct ReportJobs: Sendable {
         data["period"] = ["label": period.label, "start": Formats.iso(period.start), "end": Formats.iso(period.end)]
         data["generated_at"] = Formats.iso(request.instant)
         if let title = request.parameters["title"]?.string { data["title"] = title }
+        if request.report == "availability" { AvailabilityFigures.annotate(&data, locale: locale) }
         return (data, Self.summary(data, report: request.report, locale: locale))
     }
 
@@ -127,14 +128,14 @@ public struct ReportJobs: Sendable {
         let de = locale == "de"
         switch report {
         case "availability":
-            let services = (data["hosts"] as? [[String: Any]] ?? []).flatMap { $0["services"] as? [[String: Any]] ?? [] }
-            let values = services.compactMap { $0["availability"] as? Double }
-            let mean = values.isEmpty ? 100 : values.reduce(0, +) / Double(values.count)
-            let outages = services.compactMap { $0["outages"] as? Int }.reduce(0, +)
-            let figure = String(format: "%.2f %%", mean)
-            return [["label": de ? "Verfügbarkeit (Mittel)" : "Availability (mean)", "value": de ? figure.replacingOccurrences(of: ".", with: ",") : figure],
-                    ["label": de ? "Ausfälle" : "Outages", "value": "\(outages)"],
-                    ["label": de ? "Dienste" : "Services", "value": "\(services.count)"]]
+            // The figures the PDF shows, from the one computation both use.
+            let summary = data["summary"] as? [String: Any] ?? [:]
+            let breaches = (summary["breaches"] as? [String])?.count ?? 0
+            return [["label": de ? "Verfügbarkeit (Mittel)" : "Availability (mean)", "value": summary["availability_label"] as? String ?? ""],
+                    ["label": de ? "SLA-Ziel" : "SLA target", "value": summary["sla_target_label"] as? String ?? ""],
+                    ["label": de ? "SLA-Verletzungen" : "SLA breaches", "value": breaches == 0 ? (de ? "keine" : "none") : "\(breaches)"],
+                    ["label": de ? "Ausfälle" : "Outages", "value": summary["outages_label"] as? String ?? ""],
+                    ["label": de ? "Dienste" : "Services", "value": "\(summary["services"] as? Int ?? 0)"]]
         case "alert-summary":
             let events = data["events"] as? [[String: Any]] ?? []
             return [["label": de ? "Alarme" : "Alerts", "value": "\(events.count)"],

@@ -81,6 +81,10 @@ struct ReportCommand: AsyncParsableCommand {
             var object = try JSONSerialization.jsonObject(with: json) as? [String: Any] ?? [:]
             object["locale"] = locale
             object["tz"] = tz
+            // The built-in availability report shows the figures the service computes for its mail.
+            if URL(fileURLWithPath: directory).lastPathComponent == "availability", object["hosts"] != nil, object["summary"] == nil {
+                AvailabilityFigures.annotate(&object, locale: locale)
+            }
             var configuration = Configuration()
             configuration.autoescape = .byExtension
             // Strict: a missing data field is an error naming it, not an empty cell.

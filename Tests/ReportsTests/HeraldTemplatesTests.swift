@@ -2,6 +2,7 @@ import Foundation
 import HeraldTestSupport
 import Testing
 import Jinja
+import Reports
 
 /// Herald's own templates — the default mail templates and the built-in reports — rendered by
 /// Herald's engine and by Python's Jinja2 with the same data must match byte for byte.
@@ -26,11 +27,14 @@ import Jinja
         }
         for report in ["availability", "alert-summary", "metrics"] {
             let dir = templates.appendingPathComponent(report)
-            var sample = try json(dir.appendingPathComponent("sample-data.json"))
+            let sample = try json(dir.appendingPathComponent("sample-data.json"))
             for locale in ["de", "en"] {
-                sample["locale"] = locale
-                sample["tz"] = "Europe/Berlin"
-                out.append((dir, "report.xml.j2", sample))
+                var context = sample
+                context["locale"] = locale
+                context["tz"] = "Europe/Berlin"
+                // The service and the CLI add the availability report's figures before rendering.
+                if report == "availability" { AvailabilityFigures.annotate(&context, locale: locale) }
+                out.append((dir, "report.xml.j2", context))
             }
         }
         return out

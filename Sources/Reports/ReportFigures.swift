@@ -1,0 +1,119 @@
+import Foundation
+
+/// Numbers, percentages and durations as a German or English reader expects them: one place for
+/// every figure a report or its mail shows, so the two never disagree.
+public enum ReportFormat {
+    /// `x` with `decimals` decimals: `99.504` / `99,504`, thousands grouped (`1,234` / `1.234`).
+    public static func number(_ x: Double, decimals: Int, locale: String) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = Locale(identifier: locale == "de" ? "de_DE" : "en_US")
+        formatter.numberStyle = .decimal
+        formatter.minimumFractionDigits = decimals
+        formatter.maximumFractionDigits = decimals
+        formatter.roundingMode = .halfEven
+        return formatter.string(from: NSNumber(value: x)) ?? String(x)
+    }
+
+    /// A percentage rounded down to `decimals` decimals, so that a value below a target never
+    /// shows as the target: `99.4999` is `99.49 %`, not `99.50 %`.
+    public static func percentDown(_ x: Double, decimals: Int, locale: String) -> String {
+        number(floorTo(x, decimals: decimals), decimals: decimals, locale: locale) + "\u{A0}%"
+    }
+
+    /// `x` rounded down to `decimals` decimals.
+    public static func floorTo(_ x: Double, decimals: Int) -> Double {
+        let scale = pow(10, Double(decimals))
+        // The small nudge keeps 99.9 (stored as 99.899999...) at 99.9.
+        return (x * scale + 1e-7).rounded(.down) / scale
+    }
+
+    /// A duration given in minutes: `7 min`, `1 h 28 min`, `2 d 3 h` / `7 Min.`, `1 Std. 28 Min.`, `2 T. 3 Std.`.
+    public static func duration(minutes: Double, locale: String) -> String {
+        let de = locale == "de"
+        let total = Int(minutes.rounded())
+        if minutes > 0 && total == 0 { return de ? "< 1 Min." : "< 1 min" }
+        let days = total / 1440, hours = total % 1440 / 60, mins = total % 60
+        let (d, h, m) = de ? ("T.", "Std.", "Min.") : ("d", "h", "min")
+        if days > 0 { return hours > 0 ? "\(days) \(d) \(hours) \(h)" : "\(days) \(d)" }
+        if hours > 0 { return mins > 0 ? "\(hours) \(h) \(mins) \(m)" : "\(hours) \(h)" }
+        return "\(mins) \(m)"
+    }
+
+    /// "no data" in the reader's language.
+    public static func noData(locale: String) -> String { locale == "de" ? "keine Daten" : "no data" }
+}
+
+/// The availability report's figures, computed once from its data and used by the PDF and the
+/// mail alike.
+///
+/// A service without any known state in the period has no availability: it shows "no data" and
+/// counts neither as a breach nor as meeting the target. Availabilities are shown to three
+/// decimals, rounded down, and a service breaches its target exactly when the number shown is
+/// below it: two different verdicts never show the same number.
+public enum AvailabilityFigures {
+    /// Decimals of availabilities shown.
+    public static let decimals = 3
+
+    /// Adds to `data` (the availability report's data: `sla_target`, `hosts` with `services`)
+    /// per service `verdict` (OK, CRIT for a breach, NO_DATA), `availability_shown` (the number
+    /// shown, or null), `availability_label` and `mttr_label`; and a `summary` with the mean
+    /// availability of the services with data, outages, breaches (`host / service`), services and
+    /// those without data, each with its label in `locale`.
+    public static func annotate(_ data: inout [String: Any], locale: String) {
+        let target = number(data["sla_target"]) ?? 99.9
+        var hosts = data["hosts"] as? [[String: Any]] ?? []
+        var shown: [Double] = []
+        var outages = 0, services = 0, noData = 0
+        var breaches: [String] = []
+        for h in hosts.indices {
+            var list = hosts[h]["services"] as? [[String: Any]] ?? []
+            for s in list.indices {
+                var service = list[s]
+                services += 1
+                let count = Int(number(service["outages"]) ?? 0)
+                outages += count
+                if let availability = number(service["availability"]) {
+                    let value = ReportFormat.floorTo(availability, decimals: decimals)
+                    shown.append(value)
+                    service["availability_shown"] = value
+                    service["availability_label"] = ReportFormat.percentDown(value, decimals: decimals, locale: locale)
+                    service["verdict"] = value < target ? "CRIT" : "OK"
+                    if value < target { breaches.append("\(hosts[h]["name"] as? String ?? "") / \(service["name"] as? String ?? "")") }
+                } else {
+                    noData += 1
+                    service["availability_shown"] = NSNull()
+                    service["availability_label"] = ReportFormat.noData(locale: locale)
+                    service["verdict"] = "NO_DATA"
+                }
+                let mttr = number(service["mttr_minutes"])
+                service["mttr_label"] = count > 0 && mttr != nil ? ReportFormat.duration(minutes: mttr!, locale: locale) : "–"
+                list[s] = service
+            }
+            hosts[h]["services"] = list
+        }
+        data["hosts"] = hosts
+        let mean = shown.isEmpty ? nil : ReportFormat.floorTo(shown.reduce(0, +) / Double(shown.count), decimals: decimals)
+        data["summary"] = [
+            "availability": mean.map { $0 as Any } ?? NSNull(),
+            "availability_label": mean.map { ReportFormat.percentDown($0, decimals: decimals, locale: locale) } ?? ReportFormat.noData(locale: locale),
+            "outages": outages, "outages_label": ReportFormat.number(Double(outages), decimals: 0, locale: locale),
+            "breaches": breaches, "services": services, "no_data": noData,
+            "sla_target_label": ReportFormat.number(target, decimals: max(2, decimalsOf(target)), locale: locale) + "\u{A0}%",
+        ] as [String: Any]
+    }
+
+    private static func number(_ value: Any?) -> Double? {
+        switch value {
+        case let d as Double: d.isFinite ? d : nil
+        case let i as Int: Double(i)
+        case let n as NSNumber: n.doubleValue
+        default: nil
+        }
+    }
+
+    /// The decimals a target such as 99.95 is written with (at most three).
+    private static func decimalsOf(_ x: Double) -> Int {
+        for d in 0...3 where abs(x * pow(10, Double(d)) - (x * pow(10, Double(d))).rounded()) < 1e-6 { return d }
+        return 3
+    }
+}
