@@ -149,9 +149,8 @@ struct PageLayout {
     }
 
     mutating func placeTable(_ table: Table) {
-        let total = table.widths.reduce(0, +)
-        let widths = table.widths.map { $0 / total * Self.contentWidth }
         let pad = 4.0
+        let widths = Self.columnWidths(table, fonts: fonts, pad: pad)
         func layoutRow(_ row: [Cell], bold: Bool) -> (cells: [TextLayout], height: Double) {
             var cells: [TextLayout] = []
             for (i, width) in widths.enumerated() {
@@ -246,3 +245,80 @@ struct PageLayout {
         return (w, h)
     }
 }
+
+extension PageLayout {
+    /// The columns' widths: the table's proportions, but never narrower than the widest word of
+    /// the column's header or cells, so that no word is broken ("Verfügbarkeit", "100,000 %"). A
+    /// column that needs more takes it from the others in proportion; only when the words cannot
+    /// all fit side by side do the columns shrink together (and Pango breaks the longest words).
+    static func columnWidths(_ table: Table, fonts: FontContext, pad: Double) -> [Double] {
+        let n = table.widths.count
+        guard n > 0 else { return [] }
+        let weights = table.widths
+        var minimum = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var candidates: [(word: Substring, bold: Bool)] = []
+            for row in table.header where i < row.count {
+                candidates += words(row[i].text.plain).map { ($0, true) }
+            }
+            // The body's three longest words by characters stand for all of them: measuring every
+            // cell of a long table would cost more than laying it out.
+            var longest: [(word: Substring, bold: Bool)] = []
+            var shortestKept = 0
+            for row in table.rows where i < row.count {
+                let plain = row[i].text.plain
+                // Most cells hold no word longer than those kept: a scan of their bytes tells.
+                guard longest.count < 3 || longestRun(plain) > shortestKept else { continue }
+                for word in words(plain) where longest.count < 3 || word.utf8.count > shortestKept {
+                    longest.append((word, row[i].status != nil))
+                    longest.sort { $0.word.utf8.count > $1.word.utf8.count }
+                    if longest.count > 3 { longest.removeLast() }
+                    shortestKept = longest.count < 3 ? 0 : longest[2].word.utf8.count
+                }
+            }
+            for (word, bold) in candidates + longest {
+                let text = RichText.escape(String(word))
+                let measured = fonts.layout(bold ? "<b>\(text)</b>" : text, font: body, width: 10_000).width
+                minimum[i] = max(minimum[i], measured + 2 * pad + 1)
+            }
+        }
+        // Columns below their minimum get it; the rest share what is left by their weights.
+        var widths = [Double](repeating: 0, count: n)
+        var fixed = Set<Int>()
+        while true {
+            let freeWeight = (0..<n).filter { !fixed.contains($0) }.map { weights[$0] }.reduce(0, +)
+            let left = contentWidth - fixed.map { widths[$0] }.reduce(0, +)
+            var grew = false
+            for i in 0..<n where !fixed.contains(i) {
+                widths[i] = freeWeight > 0 ? weights[i] / freeWeight * left : left / Double(n - fixed.count)
+                if widths[i] < minimum[i] {
+                    widths[i] = minimum[i]
+                    fixed.insert(i)
+                    grew = true
+                }
+            }
+            if !grew || fixed.count == n { break }
+        }
+        let sum = widths.reduce(0, +)
+        if sum > contentWidth + 0.01 {
+            // The words do not fit side by side: every column shrinks in proportion to its need.
+            widths = widths.map { $0 / sum * contentWidth }
+        }
+        return widths
+    }
+
+    /// The length in bytes of the longest run without a space, tab or line break.
+    private static func longestRun(_ text: String) -> Int {
+        var best = 0, run = 0
+        for byte in text.utf8 {
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 { best = max(best, run); run = 0 } else { run += 1 }
+        }
+        return max(best, run)
+    }
+
+    /// The words of a cell: separated by spaces and line breaks, not by no-break spaces.
+    private static func words(_ text: String) -> [Substring] {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+    }
+}
+
