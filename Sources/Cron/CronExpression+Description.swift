@@ -3,9 +3,9 @@
 
 /// The languages ``CronExpression/describe(locale:)`` speaks.
 public enum CronLocale: String, Sendable, CaseIterable {
-    /// English: "At 08:00 on Monday".
+    /// English: "At 08:00 on Monday", "At 07:00 every day".
     case en
-    /// German: "Um 08:00 am Montag".
+    /// German: "Um 08:00 am Montag", "Täglich um 07:00".
     case de
 }
 
@@ -13,19 +13,26 @@ extension CronExpression {
     /// A one-sentence description, e.g. "At 08:00 on Monday" / "Um 08:00 am Montag".
     ///
     /// Covers every construct the parser accepts: steps, ranges, lists, `L`, `nL`, `n#k`; nicknames are
-    /// described through their five fields (`@daily` → "At 00:00").
+    /// described through their five fields (`@daily` → "At 00:00 every day").
     public func describe(locale: CronLocale = .en) -> String {
         let words = locale == .en ? Words.en : Words.de
-        var sentence = timePhrase(words)
+        let (time, fixed) = timePhrase(words)
+        var sentence = time
         let dayPhrase = self.dayPhrase(words)
-        if !dayPhrase.isEmpty { sentence += " " + dayPhrase }
+        if !dayPhrase.isEmpty {
+            sentence += " " + dayPhrase
+        } else if fixed {
+            // "At 07:00" alone leaves the reader to guess how often; say it runs daily.
+            sentence = locale == .en ? sentence + " every day" : "Täglich " + sentence.prefix(1).lowercased() + sentence.dropFirst()
+        }
         if items[3] != [.all(step: 1)] { sentence += ", " + monthPhrase(words) }
         return sentence
     }
 
     // MARK: - Phrases
 
-    private func timePhrase(_ w: Words) -> String {
+    /// The time of day, and whether it is a list of fixed times ("At 08:00 and 17:00").
+    private func timePhrase(_ w: Words) -> (String, Bool) {
         let minutes = items[0], hours = items[1]
         let minuteValues = minutes.compactMap { if case .value(let v) = $0 { v } else { nil } }
         let hourValues = hours.compactMap { if case .value(let v) = $0 { v } else { nil } }
@@ -33,7 +40,7 @@ extension CronExpression {
            minuteValues.count * hourValues.count <= 8 {
             var times: [Int] = []
             for h in Set(hourValues) { for m in Set(minuteValues) { times.append(h * 60 + m) } }
-            return w.at + " " + w.join(times.sorted().map { clock($0 / 60, $0 % 60) })
+            return (w.at + " " + w.join(times.sorted().map { clock($0 / 60, $0 % 60) }), true)
         }
         var phrase: String
         var minuteList = false
@@ -55,7 +62,7 @@ extension CronExpression {
             }
             phrase += (minuteList && hoursAreSteps ? w.pastSteps : ", ") + w.join(hours.map { hourItem($0, w) })
         }
-        return phrase
+        return (phrase, false)
     }
 
     private func clock(_ h: Int, _ m: Int) -> String {

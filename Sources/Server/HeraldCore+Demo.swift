@@ -38,7 +38,8 @@ extension HeraldCore {
         }
         let recipients = [ReportRecipient(address: "ops@demo.herald.example", locale: "de"),
                           ReportRecipient(address: "cto@demo.herald.example", locale: "en")]
-        let definition = ScheduleDefinition(name: "Verfügbarkeit täglich", cron: "0 7 * * *", timezone: nil, report: "availability",
+        // A weekly schedule for the previous week: the period a run covers is the time since the last run.
+        let definition = ScheduleDefinition(name: "Verfügbarkeit wöchentlich", cron: "0 7 * * 1", timezone: nil, report: "availability",
                                             parameters: ["group": .string("Produktion"), "sla_target": .number(99.5)],
                                             period: PeriodSpec(type: "previous-week"), recipients: recipients, subject: nil, enabled: true)
         _ = try saveSchedule(definition, id: nil, tenant: tenant, actor: "demo")
