@@ -27,16 +27,18 @@ public enum ReportFormat {
         return (x * scale + 1e-7).rounded(.down) / scale
     }
 
-    /// A duration given in minutes: `7 min`, `1 h 28 min`, `2 d 3 h` / `7 Min.`, `1 Std. 28 Min.`, `2 T. 3 Std.`.
+    /// A duration given in minutes, with no-break spaces: `7 min`, `1 h 28 min`, `2 d 3 h` / `7 Min.`, `1 Std. 28 Min.`, `2 T. 3 Std.`.
     public static func duration(minutes: Double, locale: String) -> String {
         let de = locale == "de"
+        // No-break spaces: a duration is one figure, never wrapped inside a table cell.
+        let nb = "\u{A0}"
         let total = Int(minutes.rounded())
-        if minutes > 0 && total == 0 { return de ? "< 1 Min." : "< 1 min" }
+        if minutes > 0 && total == 0 { return de ? "<\(nb)1\(nb)Min." : "<\(nb)1\(nb)min" }
         let days = total / 1440, hours = total % 1440 / 60, mins = total % 60
         let (d, h, m) = de ? ("T.", "Std.", "Min.") : ("d", "h", "min")
-        if days > 0 { return hours > 0 ? "\(days) \(d) \(hours) \(h)" : "\(days) \(d)" }
-        if hours > 0 { return mins > 0 ? "\(hours) \(h) \(mins) \(m)" : "\(hours) \(h)" }
-        return "\(mins) \(m)"
+        if days > 0 { return hours > 0 ? "\(days)\(nb)\(d)\(nb)\(hours)\(nb)\(h)" : "\(days)\(nb)\(d)" }
+        if hours > 0 { return mins > 0 ? "\(hours)\(nb)\(h)\(nb)\(mins)\(nb)\(m)" : "\(hours)\(nb)\(h)" }
+        return "\(mins)\(nb)\(m)"
     }
 
     /// "no data" in the reader's language.
@@ -115,5 +117,33 @@ public enum AvailabilityFigures {
     private static func decimalsOf(_ x: Double) -> Int {
         for d in 0...3 where abs(x * pow(10, Double(d)) - (x * pow(10, Double(d))).rounded()) < 1e-6 { return d }
         return 3
+    }
+}
+
+/// The alert summary's figures: times to recovery as durations in the reader's language, and the
+/// median and longest of them, computed once for the PDF and the mail.
+public enum AlertSummaryFigures {
+    /// Adds to each event of `data["events"]` a `recovery_label` (nil while the problem is open)
+    /// and to `data` a `summary` with `events`, `open`, and `median_label` / `longest_label`
+    /// (nil when nothing recovered).
+    public static func annotate(_ data: inout [String: Any], locale: String) {
+        var events = data["events"] as? [[String: Any]] ?? []
+        var recovered: [Double] = []
+        for i in events.indices {
+            let minutes = (events[i]["recovery_minutes"] as? NSNumber)?.doubleValue
+            if let minutes {
+                recovered.append(minutes)
+                events[i]["recovery_label"] = ReportFormat.duration(minutes: minutes, locale: locale)
+            } else {
+                events[i]["recovery_label"] = NSNull()
+            }
+        }
+        data["events"] = events
+        recovered.sort()
+        data["summary"] = [
+            "events": events.count, "open": events.count - recovered.count,
+            "median_label": recovered.isEmpty ? NSNull() : ReportFormat.duration(minutes: recovered[recovered.count / 2], locale: locale) as Any,
+            "longest_label": recovered.last.map { ReportFormat.duration(minutes: $0, locale: locale) as Any } ?? NSNull(),
+        ] as [String: Any]
     }
 }

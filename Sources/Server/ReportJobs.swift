@@ -120,6 +120,7 @@ public struct ReportJobs: Sendable {
         data["generated_at"] = Formats.iso(request.instant)
         if let title = request.parameters["title"]?.string { data["title"] = title }
         if request.report == "availability" { AvailabilityFigures.annotate(&data, locale: locale) }
+        if request.report == "alert-summary" { AlertSummaryFigures.annotate(&data, locale: locale) }
         return (data, Self.summary(data, report: request.report, locale: locale))
     }
 

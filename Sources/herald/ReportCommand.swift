@@ -81,9 +81,11 @@ struct ReportCommand: AsyncParsableCommand {
             var object = try JSONSerialization.jsonObject(with: json) as? [String: Any] ?? [:]
             object["locale"] = locale
             object["tz"] = tz
-            // The built-in availability report shows the figures the service computes for its mail.
-            if URL(fileURLWithPath: directory).lastPathComponent == "availability", object["hosts"] != nil, object["summary"] == nil {
-                AvailabilityFigures.annotate(&object, locale: locale)
+            // The built-in reports show the figures the service computes for its mails.
+            switch URL(fileURLWithPath: directory).lastPathComponent {
+            case "availability" where object["hosts"] != nil && object["summary"] == nil: AvailabilityFigures.annotate(&object, locale: locale)
+            case "alert-summary" where object["events"] != nil && object["summary"] == nil: AlertSummaryFigures.annotate(&object, locale: locale)
+            default: break
             }
             var configuration = Configuration()
             configuration.autoescape = .byExtension

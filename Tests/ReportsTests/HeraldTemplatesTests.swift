@@ -34,6 +34,7 @@ import Reports
                 context["tz"] = "Europe/Berlin"
                 // The service and the CLI add the availability report's figures before rendering.
                 if report == "availability" { AvailabilityFigures.annotate(&context, locale: locale) }
+                if report == "alert-summary" { AlertSummaryFigures.annotate(&context, locale: locale) }
                 out.append((dir, "report.xml.j2", context))
             }
         }

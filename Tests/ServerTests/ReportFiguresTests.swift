@@ -50,8 +50,8 @@ import Testing
         // Hand computation: web-1 (1440 - 45) / 1440 = 96.875 %, MTTR 22.5 min; db-1 100 %; the mean
         // of the two with data 98.4375 %, shown rounded down to 98.437 %; one breach of 99.5 %.
         let expected: [String: [String]] = [
-            "de": ["98,437\u{A0}%", "96,875\u{A0}%", "100,000\u{A0}%", "keine Daten", "99,50\u{A0}%", "23 Min."],
-            "en": ["98.437\u{A0}%", "96.875\u{A0}%", "100.000\u{A0}%", "no data", "99.50\u{A0}%", "23 min"],
+            "de": ["98,437\u{A0}%", "96,875\u{A0}%", "100,000\u{A0}%", "keine Daten", "99,50\u{A0}%", "23\u{A0}Min."],
+            "en": ["98.437\u{A0}%", "96.875\u{A0}%", "100.000\u{A0}%", "no data", "99.50\u{A0}%", "23\u{A0}min"],
         ]
         for raw in h.peer!.messages {
             let file = h.dir.appendingPathComponent("mail-\(UUID().uuidString).eml")
