@@ -95,10 +95,27 @@ public struct MailComposer: Sendable {
         return TemplateSet(subject: try read(n.subject), text: try read(n.text), html: try? read(n.html))
     }
 
-    /// The sample data previews and upload checks render with.
-    public func sampleData(_ kind: TemplateKind) throws -> [String: Any] {
+    /// The sample data previews and upload checks render with, in the locale's own words where they differ.
+    public func sampleData(_ kind: TemplateKind, locale: String) throws -> [String: Any] {
         let data = try Data(contentsOf: mailDirectory.appendingPathComponent("samples/\(kind.rawValue).json"))
-        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        let base = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        // The sample's values in the locale's own words, where they differ (samples/KIND.LOCALE.json).
+        guard let overlay = FileManager.default.contents(atPath: mailDirectory.appendingPathComponent("samples/\(kind.rawValue).\(locale).json").path),
+              let values = try JSONSerialization.jsonObject(with: overlay) as? [String: Any] else { return base }
+        return Self.merging(values, over: base)
+    }
+
+    /// `top` over `base`: objects merge key by key, at every depth; any other value of `top` replaces.
+    static func merging(_ top: [String: Any], over base: [String: Any]) -> [String: Any] {
+        var result = base
+        for (key, value) in top {
+            if let inner = value as? [String: Any], let under = base[key] as? [String: Any] {
+                result[key] = merging(inner, over: under)
+            } else {
+                result[key] = value
+            }
+        }
+        return result
     }
 
     /// Renders `custom` (or the defaults when nil) with `context`; `strict` makes an undefined

@@ -63,7 +63,7 @@ public struct ScheduleDefinition: Sendable, Codable, Equatable {
             throw ServiceError(.invalid, field: "parameters.sla_target", "must be a number above 0 and at most 100 (percent)")
         }
         if report == "metrics" && parameters?["source"]?.string.map({ $0 == "history" }) ?? true {
-            throw ServiceError(.invalid, field: "parameters.source", "the metrics report needs an HTTP data source: the alert history has no metrics")
+            throw ServiceError(.invalid, field: "parameters.source", "the metrics report needs an HTTP data source, since the alert history has no metrics: configure one under service.dataSources in the configuration file (see Config/herald.json) and name it here")
         }
         try Self.validate(recipients: &recipients, field: "recipients", tenantLocale: tenantLocale)
         if let subject { try Validate.line(subject, field: "subject", max: 250) }

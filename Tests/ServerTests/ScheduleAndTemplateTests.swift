@@ -317,3 +317,28 @@ import Testing
         #expect(try h.store.schedules(tenantID: "demo").count == 1)
     }
 }
+
+/// Previews render the defaults or a tenant's templates with the kind's sample data in the
+/// preview's locale, with any data given merged over it.
+@Suite struct PreviewTests {
+    @Test func givenDataIsMergedOverTheSampleOfThePreviewsLocale() async throws {
+        let h = try Harness(smtp: false)
+        defer { h.remove() }
+        let token = try await h.tenant("acme")
+        try await h.client { api in
+            let changed = try await api.call(.post, "/api/v1/tenants/acme/templates/alert/en/preview", token: token,
+                                             json: ["data": ["alert": ["status": "WARN"]]])
+            #expect(changed.status == .ok, "\(changed.text)")
+            let subject = try #require(changed.object["subject"] as? String)
+            #expect(subject.contains("WARN"), "\(subject)")
+            // The rest of the sample is still there: host and service.
+            #expect(subject.contains("db-1.acme.example"), "\(subject)")
+            let english = try await api.call(.post, "/api/v1/tenants/acme/templates/report/en/preview", token: token, json: [:] as [String: Any])
+            let text = try #require(english.object["text"] as? String)
+            #expect(text.contains("Week 47 2026") && !text.contains("KW 47"), "\(text)")
+            #expect(text.contains("At 08:00 on Monday"), "\(text)")
+            let german = try await api.call(.post, "/api/v1/tenants/acme/templates/report/de/preview", token: token, json: [:] as [String: Any])
+            #expect((german.object["text"] as? String)?.contains("KW 47 2026") == true)
+        }
+    }
+}

@@ -76,7 +76,10 @@ struct TemplateRoutes {
             } else if let custom = try core.store.customTemplate(tenantID: tenant.id, kind: kind.rawValue, locale: locale) {
                 templates = TemplateSet(subject: custom.subject, text: custom.text, html: custom.html)
             }
-            var data = try body.data.map { $0.mapValues(\.foundation) } ?? core.composer.sampleData(kind)
+            // Given data goes over the kind's sample in the locale: a preview of one changed value
+            // ({"alert": {"status": "WARN"}}) still has everything else the templates use.
+            var data = try core.composer.sampleData(kind, locale: locale)
+            if let given = body.data { data = MailComposer.merging(given.mapValues(\.foundation), over: data) }
             data["tenant"] = MailComposer.tenantContext(tenant, locale: locale)
             let rendered = try core.composer.render(kind, locale: locale, custom: templates, context: data, strict: true)
             return JSONResponse.make(Preview(subject: rendered.subject, text: rendered.text, html: rendered.html))
@@ -110,7 +113,7 @@ struct TemplateRoutes {
         guard !set.subject.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ServiceError(.invalid, field: "subject", "is empty")
         }
-        var data = try core.composer.sampleData(kind)
+        var data = try core.composer.sampleData(kind, locale: locale)
         if data["tenant"] == nil { data["tenant"] = [:] as [String: Any] }
         do {
             _ = try core.composer.render(kind, locale: locale, custom: set, context: data, strict: true)
