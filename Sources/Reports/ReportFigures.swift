@@ -41,6 +41,42 @@ public enum ReportFormat {
         return "\(mins)\(nb)\(m)"
     }
 
+    /// A day in the reader's form: `23.11.2026` / `2026-11-23`.
+    public static func date(_ date: Date, zone: TimeZone, locale: String) -> String {
+        formatter(locale == "de" ? "dd.MM.yyyy" : "yyyy-MM-dd", zone: zone).string(from: date)
+    }
+
+    /// An instant in the reader's form and zone: `23.11.2026 08:00 MEZ` / `2026-11-23 08:00 CET`.
+    public static func dateTime(_ date: Date, zone: TimeZone, locale: String) -> String {
+        let f = formatter(locale == "de" ? "dd.MM.yyyy HH:mm zzz" : "yyyy-MM-dd HH:mm zzz", zone: zone)
+        f.locale = Locale(identifier: locale == "de" ? "de_DE" : "en_US")
+        return f.string(from: date)
+    }
+
+    private static func formatter(_ pattern: String, zone: TimeZone) -> DateFormatter {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = zone
+        f.dateFormat = pattern
+        return f
+    }
+
+    /// Adds to report data the dates its cover shows, in the reader's zone and form:
+    /// `generated_label` (from `generated_at`) and the period's `start_label` and `end_label`
+    /// (its last day: `end` is exclusive).
+    public static func annotateDates(_ data: inout [String: Any], zone: TimeZone, locale: String) {
+        let iso = ISO8601DateFormatter()
+        if let text = data["generated_at"] as? String, let at = iso.date(from: text) {
+            data["generated_label"] = dateTime(at, zone: zone, locale: locale)
+        }
+        if var period = data["period"] as? [String: Any],
+           let start = (period["start"] as? String).flatMap(iso.date(from:)), let end = (period["end"] as? String).flatMap(iso.date(from:)) {
+            period["start_label"] = date(start, zone: zone, locale: locale)
+            period["end_label"] = date(end.addingTimeInterval(-1), zone: zone, locale: locale)
+            data["period"] = period
+        }
+    }
+
     /// "no data" in the reader's language.
     public static func noData(locale: String) -> String { locale == "de" ? "keine Daten" : "no data" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// Which stretch of time a report covers, relative to the moment it runs.
 public struct PeriodSpec: Sendable, Codable, Equatable {
@@ -106,11 +107,11 @@ enum Formats {
     }
 
     static func date(_ date: Date, zone: TimeZone, locale: String) -> String {
-        formatter(locale == "de" ? "dd.MM.yyyy" : "yyyy-MM-dd", zone: zone).string(from: date)
+        ReportFormat.date(date, zone: zone, locale: locale)
     }
 
     static func dateTime(_ date: Date, zone: TimeZone, locale: String) -> String {
-        formatter(locale == "de" ? "dd.MM.yyyy HH:mm zzz" : "yyyy-MM-dd HH:mm zzz", zone: zone).string(from: date)
+        ReportFormat.dateTime(date, zone: zone, locale: locale)
     }
 
     static func time(_ date: Date, zone: TimeZone) -> String {
@@ -121,11 +122,8 @@ enum Formats {
         formatter("yyyy-MM-dd'T'HH:mm:ss'Z'", zone: .gmt).string(from: date)
     }
 
+    /// A duration as the reports show it (one format for mails and PDFs).
     static func duration(_ seconds: TimeInterval, locale: String) -> String {
-        let minutes = Int((seconds / 60).rounded())
-        if minutes < 60 { return "\(minutes) min" }
-        let hours = minutes / 60
-        if hours < 48 { return locale == "de" ? "\(hours) h \(minutes % 60) min" : "\(hours) h \(minutes % 60) min" }
-        return locale == "de" ? "\(hours / 24) Tage \(hours % 24) h" : "\(hours / 24) days \(hours % 24) h"
+        ReportFormat.duration(minutes: seconds / 60, locale: locale)
     }
 }

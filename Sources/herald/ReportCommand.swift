@@ -82,6 +82,7 @@ struct ReportCommand: AsyncParsableCommand {
             object["locale"] = locale
             object["tz"] = tz
             // The built-in reports show the figures the service computes for its mails.
+            ReportFormat.annotateDates(&object, zone: TimeZone(identifier: tz) ?? .gmt, locale: locale)
             switch URL(fileURLWithPath: directory).lastPathComponent {
             case "availability" where object["hosts"] != nil && object["summary"] == nil: AvailabilityFigures.annotate(&object, locale: locale)
             case "alert-summary" where object["events"] != nil && object["summary"] == nil: AlertSummaryFigures.annotate(&object, locale: locale)

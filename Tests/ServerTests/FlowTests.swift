@@ -145,7 +145,7 @@ import Testing
         #expect(first.extra["Auto-Submitted"] == "auto-generated")
         #expect(second.extra["Auto-Submitted"] == "auto-generated")
         #expect(first.subject?.contains("web-01") == true)
-        #expect(second.texts["plain"]?.contains("15 min") == true)
+        #expect(second.texts["plain"]?.contains("15\u{A0}min") == true)
         // Alerts take the alert lane.
         #expect(try h.store.log(.init(tenantID: "acme")).allSatisfy { $0.entry.kind == .alert })
 
