@@ -64,6 +64,7 @@ enum Builtins {
             }),
             "cycler": .object(NativeFunction("cycler") { args, ctx in
                 try ctx.interpreter.budget.chargeItems(args.positional.count &+ 2)
+                try ctx.interpreter.checkNesting(args.positional)
                 return .object(Cycler(args.positional))
             }),
             "joiner": .object(NativeFunction("joiner") { args, _ in

@@ -19,8 +19,12 @@ public struct RenderLimits: Sendable, Hashable {
     /// `set` blocks and macro output) is charged when it is built, even if it is dropped again,
     /// so a value built ten times counts ten times. A list or dict entry counts as
     /// `MemoryLayout<Value>.stride` (32) bytes, a string as its UTF-8 bytes. `nil` for no limit.
-    /// Independently of this, no single string or list may exceed 10,000,000 bytes or items.
+    /// Independently of this, no single string or list may exceed `maxValueSize`.
     public var maxValueBytes: Int?
+    /// The largest single string (in UTF-8 bytes) or list, tuple or dict (in items) a template may
+    /// build: a joined, serialised or repeated value past it is refused. 10,000,000 by default;
+    /// raise it for documents whose output is allowed to be larger (with `maxOutputBytes`).
+    public var maxValueSize: Int
 
     /// The deepest values a template may build, and context data may have: 200 levels of lists,
     /// tuples, dicts and namespaces. Printing, comparing, hashing, serialising and freeing a value
@@ -32,7 +36,7 @@ public struct RenderLimits: Sendable, Hashable {
     /// Creates limits; the defaults allow ordinary templates and stop runaway ones.
     public init(maxSteps: Int? = nil, maxRenderTime: Double? = nil, maxLoopIterations: Int? = nil,
                 maxOutputBytes: Int? = nil, maxRange: Int = 100_000, maxRecursionDepth: Int = 64,
-                maxValueBytes: Int? = nil) {
+                maxValueBytes: Int? = nil, maxValueSize: Int = 10_000_000) {
         self.maxSteps = maxSteps
         self.maxRenderTime = maxRenderTime
         self.maxLoopIterations = maxLoopIterations
@@ -40,6 +44,7 @@ public struct RenderLimits: Sendable, Hashable {
         self.maxRange = maxRange
         self.maxRecursionDepth = maxRecursionDepth
         self.maxValueBytes = maxValueBytes
+        self.maxValueSize = maxValueSize
     }
 
     /// No limits except Jinja2's `range()` cap, the recursion depth that protects the stack and

@@ -23,12 +23,32 @@ public func htmlEscape(_ s: String) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
+/// How many bytes `htmlEscape` adds to `s`.
+func htmlEscapeGrowth(_ s: String) -> Int {
+    var extra = 0
+    for b in s.utf8 {
+        switch b {
+        case 0x26, 0x27, 0x22: extra &+= 4
+        case 0x3c, 0x3e: extra &+= 3
+        default: break
+        }
+    }
+    return extra
+}
+
 extension Value {
     /// MarkupSafe's `escape()`: markup stays as is, anything else is converted with `str()` and escaped.
-    func escaped() throws -> Value {
+    /// The text is converted and escaped under `budget`: the escaped size is charged first.
+    func escaped(_ budget: RenderBudget? = nil) throws -> Value {
         switch self {
         case .markup: return self
-        default: return .markup(htmlEscape(try str()))
+        default:
+            let s = try str(charging: budget)
+            if let budget {
+                let extra = htmlEscapeGrowth(s)
+                if extra > 0 { try budget.chargeString(s.utf8.count &+ extra) }
+            }
+            return .markup(htmlEscape(s))
         }
     }
 

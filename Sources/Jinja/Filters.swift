@@ -24,7 +24,8 @@ enum Filters {
 
     /// Jinja2's attribute getter: dotted path, digits index, item lookup before attribute.
     static func getter(_ interp: Interpreter, _ attribute: Value?, default def: Value? = nil, lower: Bool = false) -> (Value) throws -> Value {
-        guard let attribute else { return { v in lower ? lowered(v) : v } }
+        let lowering = Lowering(interp.budget)
+        guard let attribute else { return { v in lower ? try lowering.key(v) : v } }
         var parts: [Value] = []
         switch attribute {
         case .int: parts = [attribute]
@@ -40,14 +41,37 @@ enum Filters {
                 if case .undefined = cur, let def { cur = def; break }
             }
             if case .undefined = cur, let def { cur = def }
-            return lower ? lowered(cur) : cur
+            return lower ? try lowering.key(cur) : cur
         }
     }
 
-    static func lowered(_ v: Value) -> Value {
-        if case .string(let s) = v { return .string(PyText.lower(s)) }
-        if case .markup(let s) = v { return .markup(PyText.lower(s)) }
-        return v
+    /// Lower-cased sort and comparison keys, charged as the strings they are. The same string
+    /// (`['X' * 1000000] * 100000`: one string, many times) is lowered once, not once per item.
+    final class Lowering {
+        let budget: RenderBudget
+        private var last: (String, String)?
+        init(_ budget: RenderBudget) { self.budget = budget }
+
+        func key(_ v: Value) throws -> Value {
+            switch v {
+            case .string(let s): return .string(try lower(s))
+            case .markup(let s): return .markup(try lower(s))
+            default: return v
+            }
+        }
+
+        private func lower(_ s: String) throws -> String {
+            // The same storage (held in `last`, so its address is not reused): the same text.
+            if s.utf8.count >= 64, let (from, to) = last, from.utf8.count == s.utf8.count,
+               let p = from.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }) ?? nil,
+               p == (s.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }) ?? nil) {
+                return to
+            }
+            try budget.chargeString(s.utf8.count)
+            let r = try PyText.lower(s, budget: budget)
+            if s.utf8.count >= 64 { last = (s, r) }
+            return r
+        }
     }
 
     /// A stable sort by `key`; every comparison counts as work on `budget` (for the deadline).
@@ -61,10 +85,10 @@ enum Filters {
         if keyed.allSatisfy({ $0.0.isString }) {
             let texts = keyed.map { $0.0.plainString }
             var order = Array(texts.indices)
-            var work = 0
             try texts.withUnsafeBufferPointer { t in
                 try order.sort { i, j in
-                    try budget?.step(&work)
+                    // A comparison reads up to the shorter key: work of its length.
+                    try budget?.tick(1 &+ min(t[i].utf8.count, t[j].utf8.count))
                     let c = pyStringCompare(t[i], t[j])
                     if c != 0 { return reverse ? c > 0 : c < 0 }
                     return i < j
@@ -73,7 +97,7 @@ enum Filters {
             return order.map { keyed[$0].1 }
         }
         let sorted = try keyed.enumerated().sorted { a, b in
-            try budget?.tick(1)
+            try budget?.tick(1 &+ min(a.element.0.itemCountEstimate, b.element.0.itemCountEstimate))
             if reverse {
                 if try Value.lessThan(b.element.0, a.element.0) { return true }
                 if try Value.lessThan(a.element.0, b.element.0) { return false }
@@ -123,6 +147,7 @@ enum Filters {
             var bestKey = try key(best)
             for x in items.dropFirst() {
                 let k = try key(x)
+                try interp.budget.tick(min(k.itemCountEstimate, bestKey.itemCountEstimate))
                 if isMax ? try Value.lessThan(bestKey, k) : try Value.lessThan(k, bestKey) {
                     best = x
                     bestKey = k
@@ -213,7 +238,7 @@ enum Filters {
             }
             if !cur.isEmpty {
                 if let fill, !fill.isNone, cur.count < n {
-                    try SizeCap.check(n)
+                    try SizeCap.check(n, interp.budget)
                     try interp.budget.chargeItems(n - cur.count)
                     cur.append(contentsOf: Array(repeating: fill, count: n - cur.count))
                 }
@@ -223,13 +248,13 @@ enum Filters {
         }
         t["capitalize"] = { interp, v, _ in
             let s = try interp.textCopy(v)
-            let r = Methods.capitalize(s.plainString)
+            let r = try PyText.capitalize(s.plainString, budget: interp.budget)
             return s.isMarkup ? .markup(r) : .string(r)
         }
         t["center"] = { interp, v, a in
             let s = try interp.softString(v)
             let w = try intArg(a, 0, "width", 80)
-            try SizeCap.check(w)
+            try SizeCap.check(w, interp.budget)
             return try Methods.stringMethod(s.plainString, "center", Arguments([.int(w)]), markup: s.isMarkup, budget: interp.budget)!
         }
         let length: Filter = { interp, v, _ in
@@ -265,6 +290,7 @@ enum Filters {
                 throw JinjaError(.runtime, "You can only sort by either \"key\" or \"value\"")
             }
             let cs = try boolArg(a, 0, "case_sensitive", false)
+            let lowering = Lowering(interp.budget)
             let by = a.get(1, "by")?.plainString ?? "key"
             let reverse = try boolArg(a, 2, "reverse", false)
             let pos: Int
@@ -279,7 +305,7 @@ enum Filters {
             let items: [Value] = d.pairs.map { .tuple([$0.0, $0.1]) }
             return .list(try sortValues(items, key: { item in
                 guard case .tuple(let kv) = item else { return item }
-                return cs ? kv[pos] : lowered(kv[pos])
+                return cs ? kv[pos] : try lowering.key(kv[pos])
             }, reverse: reverse, interp.budget))
         }
         let escape: Filter = { interp, v, _ in try interp.escape(v) }
@@ -294,13 +320,28 @@ enum Filters {
             if case .object(let o) = v, let it = o as? LazyIterator {
                 return try it.next() ?? interp.undefined("No first item, sequence was empty.")
             }
-            let items = try v.iterate()
-            return items.first ?? interp.undefined("No first item, sequence was empty.")
+            switch v {
+            case .string(let s), .markup(let s):
+                // One character, without an array of all of them.
+                return s.unicodeScalars.first.map { .string(String($0)) } ?? interp.undefined("No first item, sequence was empty.")
+            case .object(let o as RangeObject):
+                return o.count > 0 ? o.element(0) : interp.undefined("No first item, sequence was empty.")
+            default:
+                let items = try interp.iterate(v)
+                return items.first ?? interp.undefined("No first item, sequence was empty.")
+            }
         }
         t["last"] = { interp, v, _ in
             if isIterator(v) { throw JinjaError.type("'\(v.typeName)' object is not reversible") }
-            let items = try v.iterate()
-            return items.last ?? interp.undefined("No last item, sequence was empty.")
+            switch v {
+            case .string(let s), .markup(let s):
+                return s.unicodeScalars.last.map { .string(String($0)) } ?? interp.undefined("No last item, sequence was empty.")
+            case .object(let o as RangeObject):
+                return o.count > 0 ? o.element(o.count - 1) : interp.undefined("No last item, sequence was empty.")
+            default:
+                let items = try interp.iterate(v)
+                return items.last ?? interp.undefined("No last item, sequence was empty.")
+            }
         }
         t["float"] = { interp, v, a in
             let def = a.get(0, "default") ?? .float(0)
@@ -374,7 +415,7 @@ enum Filters {
             if let w = a.get(0, "width") {
                 if w.isString { indention = w.plainString } else {
                     let n = try intArg(a, 0, "width", 4)
-                    try SizeCap.check(n)
+                    try SizeCap.check(n, interp.budget)
                     indention = String(repeating: " ", count: max(0, n))
                 }
             }
@@ -383,7 +424,7 @@ enum Filters {
             // Every line may get the indentation: the size is known before anything is built.
             let text = s.plainString
             let lines = text.utf8.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-            try SizeCap.check(lines, unit: max(1, indention.utf8.count))
+            try SizeCap.check(lines, unit: max(1, indention.utf8.count), interp.budget)
             try interp.budget.chargeString(text.utf8.count &+ lines &* indention.utf8.count)
             let r = TextFilters.indent(text, indention, first: first, blank: blank)
             return s.isMarkup ? .markup(r) : .string(r)
@@ -423,14 +464,11 @@ enum Filters {
             let joined = parts.joined(separator: sep)
             return escaping ? .markup(joined) : .string(joined)
         }
-        t["list"] = { interp, v, _ in
-            let items = try interp.iterate(v)
-            try interp.budget.chargeItems(items.count)
-            return .list(items)
-        }
+        t["list"] = { interp, v, _ in .list(try interp.iterateCopy(v)) }
         t["lower"] = { interp, v, _ in
             let s = try interp.textCopy(v)
-            return s.isMarkup ? .markup(PyText.lower(s.plainString)) : .string(PyText.lower(s.plainString))
+            let r = try PyText.lower(s.plainString, budget: interp.budget)
+            return s.isMarkup ? .markup(r) : .string(r)
         }
         t["upper"] = { interp, v, _ in
             let s = try interp.textCopy(v)
@@ -438,8 +476,7 @@ enum Filters {
         }
         t["map"] = generator("sync_do_map") { interp, v, a in
             if !(try v.truthy()) { return .list([]) }
-            let items = try interp.iterate(v)
-            try interp.budget.chargeItems(items.count)
+            let items = try interp.iterateCopy(v)
             if a.positional.isEmpty, let attr = a.keywords.first(where: { $0.0 == "attribute" })?.1 {
                 let def = a.keywords.first(where: { $0.0 == "default" })?.1
                 let g = getter(interp, attr, default: def)
@@ -462,9 +499,19 @@ enum Filters {
         t["pprint"] = { interp, v, _ in .string(try TextFilters.pformat(v, budget: interp.budget)) }
         t["random"] = { interp, v, _ in
             if isIterator(v) { throw JinjaError.type("object of type '\(v.typeName)' has no len()") }
-            let items = try v.iterate()
-            guard let x = items.randomElement() else { throw JinjaError(.index, "Cannot choose from an empty sequence") }
-            return x
+            switch v {
+            case .string(let s), .markup(let s):
+                try interp.budget.tick(s.utf8.count)
+                guard let u = s.unicodeScalars.randomElement() else { throw JinjaError(.index, "Cannot choose from an empty sequence") }
+                return .string(String(u))
+            case .object(let o as RangeObject):
+                guard o.count > 0 else { throw JinjaError(.index, "Cannot choose from an empty sequence") }
+                return o.element(Int.random(in: 0..<o.count))
+            default:
+                let items = try interp.iterate(v)
+                guard let x = items.randomElement() else { throw JinjaError(.index, "Cannot choose from an empty sequence") }
+                return x
+            }
         }
         t["select"] = generator("select_or_reject", selectOrReject(false, true))
         t["reject"] = generator("select_or_reject", selectOrReject(false, false))
@@ -485,7 +532,7 @@ enum Filters {
             return .string(try Methods.pyReplace(s.plainString, try interp.str(old), try interp.str(new), count, budget))
         }
         t["reverse"] = { interp, v, _ in
-            try interp.budget.chargeItems(v.itemCountEstimate)
+            if v.isString { try interp.budget.chargeString(v.itemCountEstimate) } else { try interp.budget.chargeItems(v.itemCountEstimate) }
             switch v {
             case .string(let s): return .string(makeString(s.unicodeScalars.reversed()))
             case .markup(let s): return .markup(makeString(s.unicodeScalars.reversed()))
@@ -516,7 +563,7 @@ enum Filters {
             let seq = try interp.iterate(v)
             try interp.checkNesting(seq, levels: 2)
             if let fill { try interp.checkNesting(fill, levels: 2) }
-            try SizeCap.check(n)
+            try SizeCap.check(n, interp.budget)
             try interp.budget.chargeItems(seq.count &+ 2 &* n)
             let per = seq.count / n
             let extra = seq.count % n
@@ -558,7 +605,7 @@ enum Filters {
         }
         t["title"] = { interp, v, _ in
             let s = try interp.textCopy(v)
-            return .string(TextFilters.title(s.plainString))
+            return .string(try TextFilters.title(s.plainString, budget: interp.budget))
         }
         t["tojson"] = { interp, v, a in
             var indent: Int?
@@ -577,10 +624,10 @@ enum Filters {
             let length = try intArg(a, 0, "length", 255)
             switch v {
             case .list(let x), .tuple(let x):
-                if x.count <= length + 5 { return v }
+                if x.count - 5 <= length { return v }
                 throw JinjaError.type("can only concatenate list (not \"str\") to list")
             case .dict(let d):
-                if d.count <= length + 5 { return v }
+                if d.count - 5 <= length { return v }
                 throw JinjaError.type("unhashable type: 'slice'")
             case .undefined(let u):
                 if u.strict { throw u.error }
@@ -589,7 +636,8 @@ enum Filters {
             }
             let input = try requireString(v, "truncate")
             let s = input.plainString
-            try interp.budget.chargeString(min(s.utf8.count, max(0, length) &* 4 &+ 64))
+            // At most `length` characters of four bytes are kept (plus the ending).
+            try interp.budget.chargeString(length >= s.utf8.count / 4 ? s.utf8.count : max(0, length) * 4 + 64)
             let killwords = try boolArg(a, 1, "killwords", false)
             let end = strArg(a, 2, "end") ?? "..."
             var leeway = 5
@@ -616,9 +664,8 @@ enum Filters {
             return .list(out)
         }
         t["urlencode"] = { interp, v, _ in
-            // Percent-encoding at most triples the text; charged before it is built.
-            try interp.budget.chargeString(v.itemCountEstimate &* 3)
-            return .string(try TextFilters.urlencode(v))
+            try interp.budget.tick(v.itemCountEstimate)
+            return .string(try TextFilters.urlencode(v, budget: interp.budget))
         }
         t["urlize"] = { interp, v, a in
             let limit = a.get(0, "trim_url_limit")?.intIndex
@@ -653,7 +700,7 @@ enum Filters {
             for (k, x) in d.pairs {
                 if case .none = x { continue }
                 if case .undefined = x { continue }
-                let key = try k.str()
+                let key = try interp.str(k)
                 if key.unicodeScalars.contains(where: { $0 == " " || $0 == "/" || $0 == ">" || $0 == "=" || Methods.isPySpace($0) }) {
                     throw JinjaError.value("Invalid character in attribute name: \(pyStringRepr(key))")
                 }

@@ -138,7 +138,7 @@ enum PrintfFormat {
                 throw JinjaError.value("unsupported format character '\(type)'")
             }
             if let width, body.unicodeScalars.count < width {
-                try SizeCap.check(width)
+                try SizeCap.check(width, budget)
                 let pad = width - body.unicodeScalars.count
                 try budget?.charge(pad)
                 if flags.contains("-") {
@@ -373,7 +373,7 @@ enum StrFormat {
             if let type, type != "s" { throw JinjaError.value("Unknown format code '\(type)' for object of type '\(v.typeName)'") }
         }
         guard let width = Int(w), body.unicodeScalars.count < width else { return body }
-        try SizeCap.check(width)
+        try SizeCap.check(width, budget)
         try budget?.charge(width)
         let pad = width - body.unicodeScalars.count
         let a = align ?? (isNumber ? ">" : "<")

@@ -71,22 +71,7 @@ extension Interpreter {
             var parts: [Value] = []
             parts.reserveCapacity(items.count)
             for i in items { parts.append(try eval(i, f)) }
-            // Jinja2 folds all-constant concatenations at compile time into a plain string.
-            let escaping = autoescape && parts.contains(where: { $0.isMarkup }) && !items.allSatisfy(Interpreter.isConstant)
-            // Each part's text first, then the total is charged before the result is allocated.
-            var texts: [String] = []
-            texts.reserveCapacity(parts.count)
-            var total = 0
-            for p in parts {
-                let t = escaping && !p.isMarkup ? htmlEscape(try str(p)) : try str(p)
-                total &+= t.utf8.count
-                texts.append(t)
-            }
-            try budget.chargeString(total)
-            var s = ""
-            s.reserveCapacity(total)
-            for t in texts { s += t }
-            return escaping ? .markup(s) : .string(s)
+            return try concatenate(&parts, constant: items.allSatisfy(Interpreter.isConstant))
         case .condexpr(let cond, let a, let b):
             if try eval(cond, f).truthy() { return try eval(a, f) }
             if let b { return try eval(b, f) }
@@ -107,7 +92,6 @@ extension Interpreter {
                 if obj.isListOrDict && Methods.isMutating(name) {
                     let a = try evalArgs(args, f)
                     if let r = try callMutating(objExpr, &obj, name, a, f) { return r }
-                    obj = try eval(objExpr, f)
                     if let r = try Methods.call(obj, name, a, self) { return r }
                     return try callValue(try getAttr(obj, name), a)
                 }
@@ -230,13 +214,16 @@ extension Interpreter {
             if let i = key.intIndex {
                 let j = i < 0 ? i + a.count : i
                 if j >= 0 && j < a.count { return a[j] }
-                return undefined("'\(v.typeName) object' has no element \(key.repr())")
+                return undefined("'\(v.typeName) object' has no element \(key.shortRepr())")
             }
             if case .string(let s) = key { return try getAttr(v, s) }
-            return undefined("'\(v.typeName) object' has no element \(key.repr())")
+            return undefined("'\(v.typeName) object' has no element \(key.shortRepr())")
         case .string(let s), .markup(let s):
             if let i = key.intIndex {
-                try budget.tick(s.utf8.count)
+                if s.utf8.count >= ScalarIndex.minimumBytes {
+                    guard let c = try character(s, at: i) else { return undefined("'str object' has no element \(i)") }
+                    return v.isMarkup ? .markup(c) : .string(c)
+                }
                 let scalars = Array(s.unicodeScalars)
                 let j = i < 0 ? i + scalars.count : i
                 if j >= 0 && j < scalars.count {
@@ -246,7 +233,7 @@ extension Interpreter {
                 return undefined("'str object' has no element \(i)")
             }
             if case .string(let name) = key { return try getAttr(v, name) }
-            return undefined("'str object' has no element \(key.repr())")
+            return undefined("'str object' has no element \(key.shortRepr())")
         case .object(let o):
             if let r = o as? RangeObject, let i = key.intIndex {
                 let j = i < 0 ? i + r.count : i
@@ -254,9 +241,9 @@ extension Interpreter {
                 return undefined("'range object' has no element \(i)")
             }
             if case .string(let name) = key, let x = o.attribute(name) { return x }
-            return undefined("'\(o.typeName) object' has no element \(key.repr())")
+            return undefined("'\(o.typeName) object' has no element \(key.shortRepr())")
         default:
-            return undefined("'\(v.typeName) object' has no element \(key.repr())")
+            return undefined("'\(v.typeName) object' has no element \(key.shortRepr())")
         }
     }
 
@@ -279,6 +266,10 @@ extension Interpreter {
             try budget.chargeItems(r.count)
             return .tuple(r)
         case .string(let s), .markup(let s):
+            if (stepv ?? 1) == 1 && s.utf8.count >= ScalarIndex.minimumBytes {
+                let r = try slice(s, start, stop)
+                return v.isMarkup ? .markup(r) : .string(r)
+            }
             try budget.charge(s.utf8.count)
             let r = makeString(pySlice(Array(s.unicodeScalars), start, stop, stepv ?? 1))
             return v.isMarkup ? .markup(r) : .string(r)
@@ -303,7 +294,12 @@ func pySlice<T>(_ a: [T], _ start: Int?, _ stop: Int?, _ step: Int) -> [T] {
         s = min(s, n)
         e = min(e, n)
         var i = s
-        while i < e { out.append(a[i]); i += step }
+        while i < e {
+            out.append(a[i])
+            let (next, overflow) = i.addingReportingOverflow(step)
+            if overflow { break }
+            i = next
+        }
     } else {
         var s = start ?? n - 1
         var e = stop ?? -n - 1

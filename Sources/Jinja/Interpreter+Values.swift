@@ -28,14 +28,7 @@ extension Interpreter {
     func escape(_ v: Value) throws -> Value {
         if v.isMarkup { return v }
         let s = try str(v)
-        var extra = 0
-        for b in s.utf8 {
-            switch b {
-            case 0x26, 0x27, 0x22: extra &+= 4
-            case 0x3c, 0x3e: extra &+= 3
-            default: break
-            }
-        }
+        let extra = htmlEscapeGrowth(s)
         if extra > 0 { try budget.chargeString(s.utf8.count &+ extra) }
         return .markup(htmlEscape(s))
     }
@@ -55,6 +48,20 @@ extension Interpreter {
         return try v.iterate()
     }
 
+    /// `iterate()` for a filter that returns the items as a new list: the list is charged once,
+    /// whether `iterate` had to build the items (a string's characters) or shares them.
+    func iterateCopy(_ v: Value) throws -> [Value] {
+        switch v {
+        case .list(let a), .tuple(let a):
+            try budget.chargeItems(a.count)
+            return a
+        case .dict(let d):
+            try budget.chargeItems(d.count)
+            return d.keys
+        default: return try iterate(v)
+        }
+    }
+
     /// Calls a list or dict method that changes its receiver, writing the result back to the
     /// variable (or namespace attribute) the receiver came from.
     ///
@@ -68,7 +75,31 @@ extension Interpreter {
         let slot = Slot(objExpr, f)
         slot.store(.none)
         defer { slot.store(target) }
-        return try Methods.mutate(&target, name, args, self)
+        let known = forgetNesting(target)
+        let r = try Methods.mutate(&target, name, args, self)
+        if r == nil {
+            // Not a method of this type: hand the receiver back rather than evaluating it again.
+            obj = target
+        } else if let known, case .list(let a) = target, name == "append" || name == "insert" || name == "extend",
+                  a.count >= NestingCache.minimumCount {
+            // A list of rows grown item by item keeps its known depth (the usual `rows.append(row)`).
+            let added: [Value] = name == "extend" ? [] : [args.get(name == "append" ? 0 : 1, "object") ?? .none]
+            var scan = NestingScan(cache: budget.nesting)
+            var d = max(known, 1 + scan.items(added, limit: RenderLimits.maxNesting))
+            if name == "extend" { d = RenderLimits.maxNesting + 1 }
+            if d <= RenderLimits.maxNesting { budget.nesting.record(NestingCache.storage(of: a), d) }
+        }
+        return r
+    }
+
+    /// Forgets the known nesting depth of a list or dict about to be changed in place (its
+    /// storage stays the same while its items change), returning it.
+    @inline(never) private func forgetNesting(_ v: Value) -> Int? {
+        guard let s = NestingCache.storage(v) else { return nil }
+        let id = ObjectIdentifier(s)
+        let d = budget.nesting.depth(id)
+        budget.nesting.forget(id)
+        return d
     }
 
     /// Charges what a mutating method adds and refuses values it would nest too deeply.

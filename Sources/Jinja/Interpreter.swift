@@ -26,6 +26,10 @@ final class Interpreter: @unchecked Sendable {
     let budget: RenderBudget
     /// How many `capture` calls are running: output written inside one becomes a value and is charged.
     var capturing = 0
+    /// The texts of the last captures, not yet written anywhere (see `rememberCaptured`).
+    private var captured: [(UnsafeRawPointer, Int)] = []
+    /// Scalar positions of the last long strings indexed or sliced (see `ScalarIndex`).
+    var scalarIndexes: [ScalarIndex] = []
     /// Scopes and namespaces that can end up in a reference cycle (a scope holding a macro that
     /// holds the scope, a namespace holding itself); `breakCycles()` empties them after the render.
     var cyclic: [AnyObject] = []
@@ -76,7 +80,18 @@ final class Interpreter: @unchecked Sendable {
     }
 
     @inline(__always) func write(_ s: String) throws {
-        if capturing > 0 { try budget.charge(s.utf8.count) }
+        if capturing > 0 {
+            let n = s.utf8.count
+            // Only texts of 256 bytes or more are remembered; short ones are charged at once.
+            if n < 256 {
+                try budget.charge(n)
+            } else {
+                if captured.isEmpty || !takeCaptured(s) { try budget.charge(n) }
+                // An empty buffer would take over the string's storage, and the capture's text
+                // could not be told from that string (see `rememberCaptured`): copy it instead.
+                if out.isEmpty { out.reserveCapacity(n) }
+            }
+        }
         out += s
         if let m = limits.maxOutputBytes, out.utf8.count > m {
             throw JinjaError(.limitExceeded, "the output exceeded the limit of \(m) bytes")
@@ -100,8 +115,27 @@ final class Interpreter: @unchecked Sendable {
             capturing -= 1
         }
         try body()
-        let captured = out
-        return captured
+        let result = out
+        rememberCaptured(result)
+        return result
+    }
+
+    /// Remembers a capture's text, which was charged as it was written, so that writing it into
+    /// the enclosing capture (a macro's output in a `call` block in a `filter` block) is not
+    /// charged again at every level. Only the next write of that very text is excused.
+    private func rememberCaptured(_ s: String) {
+        guard s.utf8.count >= 256, let p = s.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }) ?? nil else { return }
+        if captured.count >= 8 { captured.removeFirst() }
+        captured.append((UnsafeRawPointer(p), s.utf8.count))
+    }
+
+    /// Whether `s` is a remembered capture (forgetting it if so).
+    private func takeCaptured(_ s: String) -> Bool {
+        let n = s.utf8.count
+        guard n >= 256, let p = s.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }) ?? nil else { return false }
+        guard let i = captured.lastIndex(where: { $0.0 == UnsafeRawPointer(p) && $0.1 == n }) else { return false }
+        captured.remove(at: i)
+        return true
     }
 
     func markupIfEscaping(_ s: String) -> Value { autoescape ? .markup(s) : .string(s) }
@@ -272,6 +306,13 @@ final class Interpreter: @unchecked Sendable {
             try runLoop(loop, iterable, frame, depth0: 0)
         case .set(let target, let e, let line):
             currentLine = line
+            if case .binary(.add, let l, let r) = e, Interpreter.assignsItself(target, l), try accumulate(target, l, [r], concat: false, frame) {
+                return
+            }
+            if case .concat(let parts) = e, let first = parts.first, Interpreter.assignsItself(target, first),
+               try accumulate(target, first, parts.dropFirst(), concat: true, frame) {
+                return
+            }
             try assign(target, try eval(e, frame), frame)
         case .setBlock(let target, let body, let filter, let line):
             currentLine = line
@@ -399,6 +440,12 @@ final class Interpreter: @unchecked Sendable {
             }
         }
         let ctx = LoopContext(items: items, depth0: depth0, recurse: recurse)
+        // `loop.changed(loop)` makes the context hold itself, and the recursion closure holds the
+        // scope, which a template can make hold the context: both cycles are cut when it ends.
+        defer {
+            ctx.lastChanged = nil
+            ctx.recurse = nil
+        }
         let loopValue = Value.object(ctx)
         // A body that defines no closures (macros, call blocks) can reuse one scope per loop.
         let shared: Frame? = loop.bodyCapturesScope ? nil : Frame(parent: frame)

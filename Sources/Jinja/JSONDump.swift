@@ -5,11 +5,12 @@ enum JSONDump {
     /// Appends the JSON text of `v`; every piece is charged to `budget` before it is appended
     /// (indentation grows with the level, so a deep value with a large indent is refused early).
     static func dump(_ v: Value, indent: Int?, level: Int, into out: inout String, budget: RenderBudget? = nil) throws {
+        // A negative indent writes newlines only (as Python's json does).
+        if let indent, indent > 0 { try SizeCap.check(indent, unit: level + 1, budget) }
         if let budget {
-            try budget.charge(8 &+ (indent.map { $0 &* (level &+ 1) } ?? 0))
+            try budget.charge(8 &+ (indent.map { max(0, $0) &* (level &+ 1) } ?? 0))
             if case .string(let s) = v { try budget.charge(s.utf8.count) } else if case .markup(let s) = v { try budget.charge(s.utf8.count) }
         }
-        if let indent { try SizeCap.check(indent, unit: level + 1) }
         switch v {
         case .none: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -58,34 +59,36 @@ enum JSONDump {
         out += "}"
     }
 
-    /// The entries of `d` with their JSON key texts, in `sort_keys` order.
+    /// The entries of `d` with their JSON key texts, in `sort_keys` order. Python sorts the
+    /// keys themselves (so `2` comes before `10`), then writes each as JSON text.
     @inline(never) static func sortedPairs(_ d: PyDict, _ budget: RenderBudget?) throws -> [(String, Value)] {
         var pairs: [(String, Value)] = []
+        pairs.reserveCapacity(d.count)
+        var strings = 0
         for (k, x) in d.pairs {
             let key: String
             switch k {
-            case .string(let s), .markup(let s): key = s
+            case .string(let s), .markup(let s):
+                key = s
+                strings += 1
             case .int(let i): key = String(i)
-            case .float(let f): key = pyFloatRepr(f)
+            case .float(let f):
+                key = f.isNaN ? "NaN" : f.isInfinite ? (f < 0 ? "-Infinity" : "Infinity") : pyFloatRepr(f)
             case .bool(let b): key = b ? "true" : "false"
             case .none: key = "null"
             default: throw JinjaError.type("keys must be str, int, float, bool or None, not \(k.typeName)")
             }
             pairs.append((key, x))
         }
-        let kinds = Set(d.keys.map { $0.isString ? 0 : 1 })
-        if kinds.count > 1 { throw JinjaError.type("'<' not supported between instances of 'int' and 'str'") }
-        pairs.sort { pyStringLess($0.0, $1.0) }
-        if kinds == [1] {
-            let sortedKeys = try Filters.sortValues(d.keys, key: { $0 }, reverse: false, budget)
-            var byText: [String: String] = [:]
-            for (k, _) in pairs where byText[k] == nil { byText[k] = k }
-            pairs = sortedKeys.map { k in
-                let text = k.intIndex.map(String.init) ?? k.repr()
-                return (byText[text] ?? k.repr(), d[k]!)
-            }
+        if strings == pairs.count {
+            pairs.sort { pyStringLess($0.0, $1.0) }
+            return pairs
         }
-        return pairs
+        if strings > 0 { throw JinjaError.type("'<' not supported between instances of 'int' and 'str'") }
+        // Sorted by position, so a key that equals nothing (NaN) is never looked up again.
+        let keys = d.keys
+        let order = try Filters.sortValues(keys.indices.map { Value.int($0) }, key: { keys[$0.intIndex!] }, reverse: false, budget)
+        return order.map { pairs[$0.intIndex!] }
     }
 
     static func string(_ s: String, into out: inout String, budget: RenderBudget? = nil) throws {

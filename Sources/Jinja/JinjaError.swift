@@ -107,18 +107,23 @@ extension JinjaError {
     static func undefined(_ message: String) -> JinjaError { JinjaError(.undefined, message) }
 }
 
-/// A fixed cap on any single value a template builds (a string of 10,000,000 UTF-8 bytes, a list
-/// of 10,000,000 items; `'x' * n`, concatenation, `center(n)`, widths in format strings): far
-/// above any real mail, far below what would exhaust memory. It holds with every `RenderLimits`;
-/// `RenderLimits.maxValueBytes` bounds the total built over a render.
+/// The cap on any single value a template builds (a string of `RenderLimits.maxValueSize` UTF-8
+/// bytes, a list of as many items; `'x' * n`, concatenation, `center(n)`, widths in format
+/// strings): far above any real mail, far below what would exhaust memory. It holds with every
+/// `RenderLimits`; `RenderLimits.maxValueBytes` bounds the total built over a render.
 enum SizeCap {
+    /// The default cap (`RenderLimits.maxValueSize`).
     static let maxItems = 10_000_000
 
-    /// Throws when `count` pieces of `unit` elements each would exceed the cap.
-    @inline(__always) static func check(_ count: Int, unit: Int = 1) throws {
-        if count > 0 && unit > 0 && count > maxItems / unit {
-            throw JinjaError(.limitExceeded, "the template asked for a single value of more than \(maxItems) bytes or items "
-                             + "(the per-value cap); build it in smaller pieces")
-        }
+    /// Throws when `count` pieces of `unit` elements each would exceed the cap of `budget`'s
+    /// render (or the default cap without one).
+    @inline(__always) static func check(_ count: Int, unit: Int = 1, _ budget: RenderBudget? = nil) throws {
+        let cap = budget?.maxSize ?? maxItems
+        if count > 0 && unit > 0 && count > cap / unit { throw error(cap) }
+    }
+
+    static func error(_ cap: Int) -> JinjaError {
+        JinjaError(.limitExceeded, "the template asked for a single value of more than \(cap) bytes or items "
+                   + "(RenderLimits.maxValueSize); build it in smaller pieces, or raise the limit")
     }
 }

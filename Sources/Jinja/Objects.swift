@@ -8,12 +8,10 @@ final class Namespace: JinjaObject, @unchecked Sendable {
     init(_ attrs: PyDict) { self.attrs = attrs }
     var typeName: String { "Namespace" }
     func attribute(_ name: String) -> Value? { attrs[name] }
-    /// Jinja2 3.1's `<Namespace {'a': 1}>`, with `{...}` where it contains itself.
-    var stringValue: String {
-        var p = ValuePrinter(budget: nil)
-        try? p.namespace(self)
-        return p.out
-    }
+    /// Jinja2 3.1's `<Namespace {'a': 1}>`, cut to about 200 characters: this text is built
+    /// uncharged (for messages); what a template prints goes through `checkedRepr`, which
+    /// charges the whole text.
+    var stringValue: String { Value.object(self).shortRepr() }
 }
 
 /// The `loop` variable inside a `for` loop.
@@ -24,7 +22,9 @@ final class LoopContext: JinjaObject, @unchecked Sendable {
     var index0 = 0
     let depth0: Int
     var lastChanged: [Value]?
-    let recurse: ((Value) throws -> Value)?
+    /// Renders the loop body for nested items (`loop(children)`); dropped when the loop ends,
+    /// because it holds the loop's scope, which may hold this context.
+    var recurse: ((Value) throws -> Value)?
 
     init(items: [Value], depth0: Int, recurse: ((Value) throws -> Value)?) {
         self.items = items
@@ -73,12 +73,12 @@ final class LoopContext: JinjaObject, @unchecked Sendable {
         case "nextitem":
             return index0 + 1 < n ? items[index0 + 1] : .undefined(Undefined(hint: "there is no next item"))
         case "cycle":
-            return .object(NativeFunction("cycle") { [self] args, _ in
+            return .object(NativeFunction("cycle", holding: [.object(self)]) { [self] args, _ in
                 guard !args.positional.isEmpty else { throw JinjaError.type("no items for cycling given") }
                 return args.positional[self.index0 % args.positional.count]
             })
         case "changed":
-            return .object(NativeFunction("changed") { [self] args, _ in
+            return .object(NativeFunction("changed", holding: [.object(self)]) { [self] args, _ in
                 if let last = self.lastChanged, last == args.positional { return .bool(false) }
                 self.lastChanged = args.positional
                 return .bool(true)
@@ -154,14 +154,14 @@ final class Cycler: JinjaObject, @unchecked Sendable {
         switch name {
         case "current": return items.isEmpty ? .none : items[pos]
         case "next":
-            return .object(NativeFunction("next") { [self] _, _ in
+            return .object(NativeFunction("next", holding: [.object(self)]) { [self] _, _ in
                 guard !self.items.isEmpty else { throw JinjaError.runtime("cycler has no items") }
                 let v = self.items[self.pos]
                 self.pos = (self.pos + 1) % self.items.count
                 return v
             })
         case "reset":
-            return .object(NativeFunction("reset") { [self] _, _ in
+            return .object(NativeFunction("reset", holding: [.object(self)]) { [self] _, _ in
                 self.pos = 0
                 return .none
             })
@@ -394,11 +394,14 @@ final class RangeObject: JinjaObject, @unchecked Sendable {
                 if name == "count" { return .int(0) }
                 throw JinjaError.value("value is not in range")
             }
-            let offset = x &- start
-            let hit = step != 0 && offset % step == 0 && offset / step >= 0 && offset / step < count
+            // Checked arithmetic: a number far outside the range (or `Int.min % -1`) is simply not in it.
+            let (offset, o1) = x.subtractingReportingOverflow(start)
+            let (rest, o2) = offset.remainderReportingOverflow(dividingBy: step)
+            let (q, o3) = offset.dividedReportingOverflow(by: step)
+            let hit = step != 0 && !o1 && !o2 && !o3 && rest == 0 && q >= 0 && q < count
             if name == "count" { return .int(hit ? 1 : 0) }
             if !hit { throw JinjaError.value("\(x) is not in range") }
-            return .int(offset / step)
+            return .int(q)
         default: return nil
         }
     }
@@ -413,4 +416,21 @@ final class RangeObject: JinjaObject, @unchecked Sendable {
     }
 
     var stringValue: String { step == 1 ? "range(\(start), \(stop))" : "range(\(start), \(stop), \(step))" }
+}
+
+extension NativeFunction: ValueHolder {
+    var heldValues: [Value] { held }
+}
+
+/// The loop's items (not `lastChanged`, which the loop empties when it ends).
+extension LoopContext: ValueHolder {
+    var heldValues: [Value] { items }
+}
+
+extension Cycler: ValueHolder {
+    var heldValues: [Value] { items }
+}
+
+extension TemplateModule: ValueHolder {
+    var heldValues: [Value] { Array(exports.values) }
 }

@@ -50,10 +50,10 @@ enum Operators {
             if let n = a.intIndex ?? b.intIndex {
                 switch (a, b) {
                 case let (.string(x), _), let (_, .string(x)), let (.markup(x), _), let (_, .markup(x)):
-                    try SizeCap.check(n, unit: max(1, x.utf8.count))
+                    try SizeCap.check(n, unit: max(1, x.utf8.count), budget)
                     if n > 0 { try budget?.charge(n &* x.utf8.count) }
                 case let (.list(x), _), let (_, .list(x)), let (.tuple(x), _), let (_, .tuple(x)):
-                    try SizeCap.check(n, unit: max(1, x.count))
+                    try SizeCap.check(n, unit: max(1, x.count), budget)
                     if n > 0 { try budget?.chargeItems(n &* x.count) }
                 default: break
                 }
@@ -102,7 +102,7 @@ enum Operators {
     static func repeatArray(_ a: [Value], _ n: Int, _ budget: RenderBudget?) throws -> [Value] {
         guard n > 0 else { return [] }
         var out: [Value] = []
-        let copies = min(n, 10_000_000 / max(1, a.count))
+        let copies = min(n, (budget?.maxSize ?? SizeCap.maxItems) / max(1, a.count))
         out.reserveCapacity(copies * a.count)
         for _ in 0..<copies {
             try budget?.tick(a.count)

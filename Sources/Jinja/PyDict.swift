@@ -52,12 +52,7 @@ public struct PyDict: Sendable {
                 if let newValue {
                     values[i] = newValue
                 } else {
-                    keys.remove(at: i)
-                    values.remove(at: i)
-                    index = [:]
-                    if keys.count > PyDict.smallLimit {
-                        for (j, k) in keys.enumerated() { index[k] = j }
-                    }
+                    remove(at: i)
                 }
             } else if let newValue {
                 keys.append(key)
@@ -71,6 +66,28 @@ public struct PyDict: Sendable {
                 }
             }
         }
+    }
+
+    /// Removes the entry at position `i`. Only the positions after it move, so removing the last
+    /// entry (`popitem`) costs one hash operation instead of rebuilding the index.
+    private mutating func remove(at i: Int) {
+        let key = keys.remove(at: i)
+        values.remove(at: i)
+        if keys.count <= PyDict.smallLimit {
+            index = [:]
+        } else if !index.isEmpty {
+            index[key] = nil
+            for j in i..<keys.count { index[keys[j]] = j }
+        }
+    }
+
+    /// Removes and returns the last entry (Python's `popitem`), or `nil` when empty. Works for
+    /// keys that equal nothing, not even themselves (a NaN float), unlike `self[key] = nil`.
+    mutating func removeLast() -> (Value, Value)? {
+        guard !keys.isEmpty else { return nil }
+        let pair = (keys[keys.count - 1], values[values.count - 1])
+        remove(at: keys.count - 1)
+        return pair
     }
 
     /// The value for a string key.

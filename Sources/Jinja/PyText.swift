@@ -24,33 +24,46 @@ enum PyText {
         return u.properties.lowercaseMapping
     }
 
-    /// Python's `str.lower()`.
-    static func lower(_ s: String) -> String {
+    /// Python's `str.lower()`; the scalar loop of non-ASCII text counts its steps on `budget`.
+    static func lower(_ s: String, budget: RenderBudget? = nil) throws -> String {
         if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.lowercased() }
         let a = Array(s.unicodeScalars)
         var out = ""
-        for i in a.indices { out += lower(a, i) }
+        var work = 0
+        for i in a.indices {
+            try budget?.step(&work)
+            out += lower(a, i)
+        }
         return out
     }
+
+    /// `lower` for callers outside a render.
+    static func lower(_ s: String) -> String { (try? lower(s, budget: nil)) ?? s }
 
     /// Python's `str.upper()`.
     static func upper(_ s: String) -> String { s.uppercased() }
 
     /// Python's `str.capitalize()`: the first character title-cased, the rest lower-cased.
-    static func capitalize(_ s: String) -> String {
+    static func capitalize(_ s: String, budget: RenderBudget? = nil) throws -> String {
         let a = Array(s.unicodeScalars)
         guard let first = a.first else { return s }
         var out = first.properties.titlecaseMapping
-        for i in a.indices.dropFirst() { out += lower(a, i) }
+        var work = 0
+        for i in a.indices.dropFirst() {
+            try budget?.step(&work)
+            out += lower(a, i)
+        }
         return out
     }
 
     /// Python's `str.title()`.
-    static func title(_ s: String) -> String {
+    static func title(_ s: String, budget: RenderBudget? = nil) throws -> String {
         let a = Array(s.unicodeScalars)
         var out = ""
         var previousCased = false
+        var work = 0
         for i in a.indices {
+            try budget?.step(&work)
             let u = a[i]
             out += previousCased ? lower(a, i) : u.properties.titlecaseMapping
             previousCased = isCased(u)
@@ -59,9 +72,24 @@ enum PyText {
     }
 
     /// Python's `str.casefold()`.
-    static func casefold(_ s: String) -> String {
+    static func casefold(_ s: String, budget: RenderBudget? = nil) throws -> String {
         var out = ""
-        for u in s.unicodeScalars { out += String(u).folding(options: [.caseInsensitive], locale: nil) }
+        var work = 0
+        for u in s.unicodeScalars {
+            try budget?.step(&work)
+            out += String(u).folding(options: [.caseInsensitive], locale: nil)
+        }
+        return out
+    }
+
+    /// Python's `str.swapcase()`.
+    static func swapcase(_ s: String, budget: RenderBudget? = nil) throws -> String {
+        var out = ""
+        var work = 0
+        for u in s.unicodeScalars {
+            try budget?.step(&work)
+            if u.properties.isUppercase { out += String(u).lowercased() } else if u.properties.isLowercase { out += String(u).uppercased() } else { out.unicodeScalars.append(u) }
+        }
         return out
     }
 
@@ -176,7 +204,7 @@ enum PyText {
             let scalars = s.unicodeScalars.count
             let inserts = count < 0 ? scalars + 1 : min(count, scalars + 1)
             try budget?.tick(s.utf8.count)
-            try SizeCap.check(inserts, unit: max(1, new.utf8.count))
+            try SizeCap.check(inserts, unit: max(1, new.utf8.count), budget)
             try budget?.chargeString(s.utf8.count &+ inserts &* new.utf8.count)
             var out = ""
             var n = 0
@@ -193,7 +221,7 @@ enum PyText {
         let hits = occurrences(hay, needle, limit: count)
         if hits.isEmpty { return s }
         let size = hay.count &+ hits.count &* (new.utf8.count &- needle.count)
-        if new.utf8.count > needle.count { try SizeCap.check(hits.count, unit: new.utf8.count - needle.count) }
+        if new.utf8.count > needle.count { try SizeCap.check(hits.count, unit: new.utf8.count - needle.count, budget) }
         try budget?.chargeString(size)
         var out = [UInt8]()
         out.reserveCapacity(size)

@@ -53,11 +53,13 @@ enum Tests {
         t["escaped"] = { _, v, _ in v.isMarkup }
         t["lower"] = { interp, v, _ in
             let s = try interp.str(v)
+            try interp.budget.tick(s.utf8.count)
             let cased = s.unicodeScalars.filter { $0.properties.isCased }
             return !cased.isEmpty && cased.allSatisfy { $0.properties.isLowercase }
         }
         t["upper"] = { interp, v, _ in
             let s = try interp.str(v)
+            try interp.budget.tick(s.utf8.count)
             let cased = s.unicodeScalars.filter { $0.properties.isCased }
             return !cased.isEmpty && cased.allSatisfy { $0.properties.isUppercase }
         }

@@ -60,7 +60,9 @@ extension TextFilters {
             try budget?.step(&work)
             var cur: [ArraySlice<Unicode.Scalar>] = []
             var curLen = 0
-            if isBlank(rev.last!) && !lines.isEmpty { rev.removeLast() }
+            // textwrap tests `chunks[-1].strip() == '' and lines`; the cheap test first, or a long
+            // run of leading blanks is scanned again for every piece cut from it.
+            if !lines.isEmpty && isBlank(rev.last!) { rev.removeLast() }
             while let c = rev.last {
                 if curLen + c.count <= width {
                     cur.append(c)
@@ -132,7 +134,7 @@ extension TextFilters {
             }
         }
         if pieces.count > 1 {
-            try SizeCap.check(pieces.count - 1, unit: max(1, wrapstring.utf8.count))
+            try SizeCap.check(pieces.count - 1, unit: max(1, wrapstring.utf8.count), budget)
             total &+= (pieces.count - 1) &* wrapstring.utf8.count
         }
         try budget?.chargeString(total)
@@ -283,12 +285,21 @@ extension TextFilters {
         return out
     }
 
+    /// The entries of `d` sorted by key as pprint sorts them (in their order when the keys do not
+    /// compare), taken by position: a key that equals nothing (NaN) is never looked up again.
+    static func sortedPairs(_ d: PyDict, _ budget: RenderBudget?) throws -> [(Value, Value)] {
+        let keys = d.keys, values = d.values
+        let positions = keys.indices.map { Value.int($0) }
+        let order = (try? Filters.sortValues(positions, key: { keys[$0.intIndex!] }, reverse: false, budget)) ?? positions
+        try budget?.tick(order.count)
+        return order.map { (keys[$0.intIndex!], values[$0.intIndex!]) }
+    }
+
     static func sortedRepr(_ v: Value, budget: RenderBudget?) throws -> String {
         let r: String
         switch v {
         case .dict(let d):
-            let keys = (try? Filters.sortValues(d.keys, key: { $0 }, reverse: false, budget)) ?? d.keys
-            r = "{" + (try keys.map { try sortedRepr($0, budget: budget) + ": " + sortedRepr(d[$0]!, budget: budget) }).joined(separator: ", ") + "}"
+            r = "{" + (try sortedPairs(d, budget).map { try sortedRepr($0.0, budget: budget) + ": " + sortedRepr($0.1, budget: budget) }).joined(separator: ", ") + "}"
         case .list(let a): r = "[" + (try a.map { try sortedRepr($0, budget: budget) }).joined(separator: ", ") + "]"
         case .tuple(let a):
             if a.count == 1 { r = "(" + (try sortedRepr(a[0], budget: budget)) + ",)" } else {
@@ -329,14 +340,14 @@ extension TextFilters {
             out += end
         case .dict(let d) where d.count > 0:
             out += "{"
-            let keys = (try? Filters.sortValues(d.keys, key: { $0 }, reverse: false, budget)) ?? d.keys
+            let pairs = try sortedPairs(d, budget)
             let ind = indent + 1
-            for (i, k) in keys.enumerated() {
+            for (i, (k, x)) in pairs.enumerated() {
                 let kr = try sortedRepr(k, budget: budget)
                 try budget?.charge(kr.utf8.count + ind + 4)
                 out += kr + ": "
-                let last = i == keys.count - 1
-                try pformat(d[k]!, indent: ind + kr.unicodeScalars.count + 2, allowance: last ? allowance + 1 : 1, into: &out, budget: budget)
+                let last = i == pairs.count - 1
+                try pformat(x, indent: ind + kr.unicodeScalars.count + 2, allowance: last ? allowance + 1 : 1, into: &out, budget: budget)
                 if !last { out += ",\n" + String(repeating: " ", count: ind) }
             }
             out += "}"

@@ -79,7 +79,7 @@ enum TextFilters {
 
     /// Jinja2's `title`: the first character of each word (after `-`, whitespace or an opening
     /// bracket) upper-cased, the rest lower-cased.
-    static func title(_ s: String) -> String {
+    static func title(_ s: String, budget: RenderBudget? = nil) throws -> String {
         if s.utf8.allSatisfy({ $0 < 0x80 }) {
             var out = [UInt8]()
             out.reserveCapacity(s.utf8.count)
@@ -110,7 +110,9 @@ enum TextFilters {
             out += PyText.lower(makeString(run.dropFirst()))
             run = []
         }
+        var work = 0
         for u in s.unicodeScalars {
+            try budget?.step(&work)
             let isSep = u == "-" || u == "(" || u == "{" || u == "[" || u == "<" || Methods.isPySpace(u)
             if runIsSep != isSep { flush() }
             runIsSep = isSep
@@ -284,7 +286,7 @@ enum TextFilters {
         let endLen = endLength ?? end.unicodeScalars.count
         if length < endLen { throw JinjaError(.runtime, "expected length >= \(endLen), got \(length)") }
         if leeway < 0 { throw JinjaError(.runtime, "expected leeway >= 0, got \(leeway)") }
-        if a.count <= length + leeway { return s }
+        if a.count - leeway <= length { return s }
         let head = makeString(a[0..<max(0, length - endLen)])
         if killwords { return head + end }
         let hb = Array(head.utf8)
@@ -328,19 +330,29 @@ enum TextFilters {
         return out
     }
 
-    static func urlencode(_ v: Value) throws -> String {
+    /// Jinja2's `urlencode`; every text is converted with a charged `str()`, and the encoded
+    /// size (at most three bytes per byte) is charged before it is built.
+    static func urlencode(_ v: Value, budget: RenderBudget) throws -> String {
+        func encoded(_ x: Value, safe: String, forQuery: Bool) throws -> String {
+            let s = try x.str(charging: budget)
+            try budget.chargeString(s.utf8.count &* 3)
+            return quote(s, safe: safe, forQuery: forQuery)
+        }
+        func pair(_ k: Value, _ x: Value) throws -> String {
+            try encoded(k, safe: "", forQuery: true) + "=" + encoded(x, safe: "", forQuery: true)
+        }
         switch v {
-        case .string(let s), .markup(let s): return quote(s, safe: "/", forQuery: false)
+        case .string, .markup: return try encoded(v, safe: "/", forQuery: false)
         case .dict(let d):
-            return try d.pairs.map { "\(quote(try $0.0.str(), safe: "", forQuery: true))=\(quote(try $0.1.str(), safe: "", forQuery: true))" }.joined(separator: "&")
+            return try d.pairs.map { try pair($0.0, $0.1) }.joined(separator: "&")
         case .list, .tuple, .object:
             return try v.iterate().map { item in
                 let kv = try item.iterate()
                 guard kv.count == 2 else { throw JinjaError.value("urlencode needs pairs") }
-                return "\(quote(try kv[0].str(), safe: "", forQuery: true))=\(quote(try kv[1].str(), safe: "", forQuery: true))"
+                return try pair(kv[0], kv[1])
             }.joined(separator: "&")
         default:
-            return quote(try v.str(), safe: "/", forQuery: false)
+            return try encoded(v, safe: "/", forQuery: false)
         }
     }
 

@@ -125,10 +125,19 @@ public final class NativeFunction: JinjaObject {
     public typealias Body = @Sendable (Arguments, CallContext) throws -> Value
     let name: String
     let body: Body
+    /// Values the body keeps (a bound method's receiver), so nesting checks can see them.
+    let held: [Value]
     /// Creates a function named `name`.
     public init(_ name: String, _ body: @escaping Body) {
         self.name = name
         self.body = body
+        self.held = []
+    }
+
+    init(_ name: String, holding held: [Value], _ body: @escaping Body) {
+        self.name = name
+        self.body = body
+        self.held = held
     }
     /// `function`.
     public var typeName: String { "function" }
@@ -233,13 +242,17 @@ extension Value {
         }
     }
 
-    /// `str()` that never throws (undefined gives the empty string).
+    /// `str()` that never throws and builds little: undefined gives the empty string, and a
+    /// container or namespace its `shortRepr` (where a string is expected, as a name or an
+    /// argument, a list's text only appears in a message; its whole `repr` may be terabytes).
+    /// Text a template prints goes through the charged `Interpreter.str` instead.
     var plainString: String {
         switch self {
         case .undefined: return ""
         case .string(let s), .markup(let s): return s
-        case .object(let o): return o.stringValue
-        default: return repr()
+        case .object(let o) where !(o is Namespace): return o.stringValue
+        case .list, .tuple, .dict, .object: return shortRepr()
+        default: return scalarRepr()
         }
     }
 }
@@ -384,5 +397,10 @@ extension Value {
 
 extension Value: CustomStringConvertible {
     /// What the template prints for this value (Python's `str()`; empty for undefined).
-    public var description: String { plainString }
+    public var description: String {
+        switch self {
+        case .list, .tuple, .dict, .object: return repr()
+        default: return plainString
+        }
+    }
 }

@@ -22,10 +22,26 @@ struct ValuePrinter {
     /// Whether some part was cut off at the depth limit.
     private(set) var tooDeep = false
 
-    init(budget: RenderBudget?) { self.budget = budget }
+    /// With a cap, printing stops (throwing `Capped`) once `out` is longer than this many bytes.
+    let cap: Int?
+
+    init(budget: RenderBudget?, cap: Int? = nil) {
+        self.budget = budget
+        self.cap = cap
+    }
+
+    /// Thrown when a capped print has written enough.
+    struct Capped: Error {}
 
     mutating func append(_ s: String) throws {
         if let budget { try budget.charge(s.utf8.count) }
+        if let cap {
+            // Only a prefix of a long piece is needed; the rest is never built.
+            if out.utf8.count + s.utf8.count > cap {
+                out += String(decoding: s.utf8.prefix(cap + 1 - min(cap, out.utf8.count)), as: UTF8.self)
+                throw Capped()
+            }
+        }
         out += s
     }
 
@@ -51,8 +67,24 @@ struct ValuePrinter {
             if let ns = o as? Namespace { return try namespace(ns) }
             try append(o.stringValue)
         default:
-            try append(v.scalarRepr())
+            try scalar(v)
         }
+    }
+
+    /// A value that holds no others. A function of its own, so the frame `repr` recurses with
+    /// stays small (a namespace chain is printed `maxDepth` levels deep on a small stack).
+    @inline(never) private mutating func scalar(_ v: Value) throws {
+        if let cap {
+            // The repr of a long string's start is the start of its repr.
+            switch v {
+            case .string(let s) where s.utf8.count > cap:
+                return try append(pyStringRepr(String(decoding: s.utf8.prefix(cap), as: UTF8.self)))
+            case .markup(let s) where s.utf8.count > cap:
+                return try append("Markup(" + pyStringRepr(String(decoding: s.utf8.prefix(cap), as: UTF8.self)))
+            default: break
+            }
+        }
+        try append(v.scalarRepr())
     }
 
     private mutating func enter() -> Bool {
@@ -124,6 +156,18 @@ extension Value {
             try? p.repr(self)
             return p.out
         default: return scalarRepr()
+        }
+    }
+
+    /// `repr()` for messages: at most about `limit` characters, then `...`. Built piece by piece
+    /// and stopped at the limit, so a value of any size costs only the prefix it prints.
+    func shortRepr(_ limit: Int = 200) -> String {
+        var p = ValuePrinter(budget: nil, cap: limit)
+        do {
+            try p.repr(self)
+            return p.out
+        } catch {
+            return String(decoding: p.out.utf8.prefix(limit), as: UTF8.self) + "..."
         }
     }
 

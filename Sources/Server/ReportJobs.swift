@@ -147,8 +147,8 @@ public struct ReportJobs: Sendable {
         }
     }
 
-    /// The budget of a report document's render: 2 minutes, 256 MB of document, 1 GiB of values built.
-    static let reportLimits = RenderLimits(maxRenderTime: 120, maxOutputBytes: 256 << 20, maxValueBytes: 1 << 30)
+    /// The budget of a report document's render: 2 minutes, 256 MB of document, 1 GiB of values built, single values up to 256 MB.
+    static let reportLimits = RenderLimits(maxRenderTime: 120, maxOutputBytes: 256 << 20, maxValueBytes: 1 << 30, maxValueSize: 256 << 20)
 
     /// Renders the report template with the data, then the document to PDF, on `pool`.
     func render(_ report: String, data: [String: Any], locale: String, zone: TimeZone, on pool: WorkerPool) async throws -> Data {
