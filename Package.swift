@@ -73,8 +73,8 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Jinja", "HeraldTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "HeraldTestSupport"], exclude: ["Corpus", "FuzzCorpus"]),
         // Grammar-based template fuzzer; scripts/fuzz-templates runs it and keeps inputs that crash it.
-        .executableTarget(name: "jinja-fuzz", dependencies: ["Jinja"], path: "Tests/JinjaFuzz"),
-        .testTarget(name: "CronTests", dependencies: ["Cron", "Clocks"]),
+        .executableTarget(name: "jinja-fuzz", dependencies: ["Jinja", "HeraldTestSupport"], path: "Tests/JinjaFuzz"),
+        .testTarget(name: "CronTests", dependencies: ["Cron", "Clocks", "HeraldTestSupport"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Store", "SMTP", "Mail", "Clocks", "HeraldTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Store", "Clocks", "Mail", "HeraldTestSupport",

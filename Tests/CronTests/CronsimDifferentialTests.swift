@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTestSupport
 import Testing
 @testable import Cron
 
@@ -214,19 +215,6 @@ struct CronsimDifferentialTests {
         for m in mismatches.prefix(40) { print("  MISMATCH", m) }
         #expect(mismatches.isEmpty)
         #expect(compared > cases.count * 9 / 10)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so the random cases are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

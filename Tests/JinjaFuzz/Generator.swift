@@ -1,17 +1,6 @@
 import Foundation
+import HeraldTestSupport
 import Jinja
-
-/// SplitMix64: small, fast and the same on every platform, so a seed always gives the same inputs.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// One generated input: a template, the partials it may include, and its context data.
 struct FuzzInput {
@@ -25,12 +14,12 @@ struct FuzzInput {
 /// and list building, and now and then a known attack shape (doubling, deep wrapping, huge
 /// repetition, quadratic-looking filters), so limits are exercised as well as the happy path.
 struct TemplateGenerator {
-    var rng: SeededRandom
+    var rng: SplitMix64
     /// Names in scope (context keys, loop and `set` variables).
     private var names: [String] = ["user", "items", "n", "s", "d", "xs", "html"]
     private var depth = 0
 
-    init(seed: UInt64) { rng = SeededRandom(state: seed) }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &rng) < percent }
     mutating func int(_ r: ClosedRange<Int>) -> Int { Int.random(in: r, using: &rng) }
