@@ -121,7 +121,7 @@ private func drawTimeSeries(_ c: TimeSeriesChart, _ cr: OpaquePointer, _ fonts: 
         dash(cr, [4, 2])
         cairo_move_to(cr, plotX, py(threshold)); cairo_line_to(cr, plotX + plotW, py(threshold)); cairo_stroke(cr)
         dash(cr, [])
-        text(cr, fonts, "threshold \(figure(threshold))", plotX + plotW - 120, py(threshold) - 10, width: 120,
+        text(cr, fonts, "\(ChartWords(c.language).threshold) \(figure(threshold, language: c.language))", plotX + plotW - 120, py(threshold) - 10, width: 120,
              color: .status(.crit), alignment: .right)
     }
     // Legend with min / avg / max / last.
@@ -134,8 +134,10 @@ private func drawTimeSeries(_ c: TimeSeriesChart, _ cr: OpaquePointer, _ fonts: 
         cairo_move_to(cr, plotX, ly + 5); cairo_line_to(cr, plotX + 18, ly + 5); cairo_stroke(cr)
         dash(cr, [])
         let v = series.points.compactMap(\.value)
-        let stats = v.isEmpty ? "NO_DATA"
-            : "min \(figure(v.min()!))  avg \(figure(v.reduce(0, +) / Double(v.count)))  max \(figure(v.max()!))  last \(series.points.last?.value.map(figure) ?? "NO_DATA")"
+        let w = ChartWords(c.language)
+        func f(_ x: Double) -> String { figure(x, language: c.language) }
+        let stats = v.isEmpty ? w.noData
+            : "\(w.min) \(f(v.min()!))  \(w.avg) \(f(v.reduce(0, +) / Double(v.count)))  \(w.max) \(f(v.max()!))  \(w.last) \(series.points.last?.value.map(f) ?? w.noData)"
         text(cr, fonts, "\(series.name)   \(stats)", plotX + 24, ly, width: plotW - 24, color: .text)
         ly += 14
     }
@@ -157,7 +159,7 @@ private func drawBars(_ c: BarChart, _ cr: OpaquePointer, _ fonts: FontContext, 
         setColor(cr, color)
         cairo_rectangle(cr, barX, by + 2, max(0.5, bx(bar.value) - barX), 11)
         cairo_fill(cr)
-        let label = bar.text ?? (c.unit == "%" ? String(format: "%.2f %%", bar.value) : figure(bar.value) + (c.unit.isEmpty ? "" : " \(c.unit)"))
+        let label = bar.text ?? (c.unit == "%" ? figure(bar.value, language: c.language) + " %" : figure(bar.value, language: c.language) + (c.unit.isEmpty ? "" : " \(c.unit)"))
             + (bar.text == nil ? bar.status.map { " \($0.rawValue)" } ?? "" : "")
         text(cr, fonts, label, barX + barW + 4, by + 2, width: valueW + 40, font: "DejaVu Sans 7.5", color: .text)
     }
@@ -167,7 +169,7 @@ private func drawBars(_ c: BarChart, _ cr: OpaquePointer, _ fonts: FontContext, 
         dash(cr, [3, 2])
         cairo_move_to(cr, bx(target), top); cairo_line_to(cr, bx(target), top + Double(c.bars.count) * 16); cairo_stroke(cr)
         dash(cr, [])
-        text(cr, fonts, c.targetText ?? "\(c.targetLabel) \(String(format: "%.2f", target))\(c.unit == "%" ? " %" : "")", bx(target) - 50,
+        text(cr, fonts, c.targetText ?? "\(c.targetLabel) \(figure(target, language: c.language))\(c.unit == "%" ? " %" : "")", bx(target) - 50,
              top + Double(c.bars.count) * 16 + 2, width: 100, alignment: .center)
     }
 }

@@ -27,6 +27,8 @@ public struct TimeSeriesChart: Sendable, Equatable {
     public var zone: TimeZone
     public var series: [Series]
     public var height: Double
+    /// The report's language (`de`, `en`): the words and number format of the legend.
+    public var language = "en"
 }
 
 public struct BarChart: Sendable, Equatable {
@@ -48,6 +50,8 @@ public struct BarChart: Sendable, Equatable {
     /// The value axis starts here (e.g. 95 for SLA percentages); 0 by default.
     public var minimum: Double?
     public var bars: [Bar]
+    /// The report's language (`de`, `en`): the number format of values and target.
+    public var language = "en"
 }
 
 public struct TimelineChart: Sendable, Equatable {
@@ -70,12 +74,27 @@ let seriesStyles: [(RGB, [Double])] = [
     (RGB(0xBF3989), [4, 4]), (RGB(0x57606A), [1, 3]),
 ]
 
-/// A figure for legends and labels: up to two decimals, no trailing zeros (97.5, 20, 99.95).
-func figure(_ v: Double) -> String {
+/// A figure for legends and labels: up to two decimals, no trailing zeros (97.5, 20, 99.95), with
+/// a decimal comma in German (97,5).
+func figure(_ v: Double, language: String = "en") -> String {
     var s = String(format: "%.2f", v)
     while s.hasSuffix("0") { s.removeLast() }
     if s.hasSuffix(".") { s.removeLast() }
-    return s == "-0" ? "0" : s
+    if s == "-0" { s = "0" }
+    return language == "de" ? s.replacingOccurrences(of: ".", with: ",") : s
+}
+
+/// The words charts write, in the report's language.
+struct ChartWords {
+    let threshold, min, avg, max, last, noData: String
+
+    init(_ language: String) {
+        if language == "de" {
+            (threshold, min, avg, max, last, noData) = ("Schwelle", "Min.", "Mittel", "Max.", "zuletzt", "keine Daten")
+        } else {
+            (threshold, min, avg, max, last, noData) = ("threshold", "min", "avg", "max", "last", "no data")
+        }
+    }
 }
 
 /// "Nice" axis ticks (1, 2, 5 × 10^n) covering `low...high` with about `count` steps.

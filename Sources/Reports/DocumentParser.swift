@@ -16,6 +16,7 @@ public enum DocumentParser {
         doc.author = root.attributes["author"] ?? ""
         doc.subject = root.attributes["subject"] ?? ""
         doc.pageLabel = root.attributes["page-label"] ?? doc.pageLabel
+        let language = root.attributes["lang"] == "de" ? "de" : "en"
         if let created = root.attributes["created"] {
             guard let date = ISO8601DateFormatter().date(from: created) else {
                 throw ReportError(.document, "<report created=\"\(created)\">: not an ISO 8601 instant like 2026-11-25T08:00:00Z", line: root.line)
@@ -30,7 +31,25 @@ public enum DocumentParser {
             default: doc.blocks.append(try block(child, base: baseDirectory))
             }
         }
+        doc.titlePage = doc.titlePage.map { localized($0, language) }
+        doc.blocks = doc.blocks.map { localized($0, language) }
         return doc
+    }
+
+    /// `block` with its charts speaking `language` (`<report lang="de">`).
+    static func localized(_ block: Block, _ language: String) -> Block {
+        switch block {
+        case .chart(.timeSeries(var c)):
+            c.language = language
+            return .chart(.timeSeries(c))
+        case .chart(.bars(var c)):
+            c.language = language
+            return .chart(.bars(c))
+        case .keepTogether(let blocks):
+            return .keepTogether(blocks.map { localized($0, language) })
+        default:
+            return block
+        }
     }
 
     static func block(_ e: XMLTree.Element, base: URL?) throws -> Block {
