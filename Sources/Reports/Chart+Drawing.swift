@@ -159,7 +159,7 @@ private func drawBars(_ c: BarChart, _ cr: OpaquePointer, _ fonts: FontContext, 
         setColor(cr, color)
         cairo_rectangle(cr, barX, by + 2, max(0.5, bx(bar.value) - barX), 11)
         cairo_fill(cr)
-        let label = bar.text ?? (c.unit == "%" ? figure(bar.value, language: c.language) + " %" : figure(bar.value, language: c.language) + (c.unit.isEmpty ? "" : " \(c.unit)"))
+        let label = bar.text ?? (c.unit == "%" ? twoDecimals(bar.value, language: c.language) + " %" : figure(bar.value, language: c.language) + (c.unit.isEmpty ? "" : " \(c.unit)"))
             + (bar.text == nil ? bar.status.map { " \($0.rawValue)" } ?? "" : "")
         text(cr, fonts, label, barX + barW + 4, by + 2, width: valueW + 40, font: "DejaVu Sans 7.5", color: .text)
     }
@@ -169,7 +169,7 @@ private func drawBars(_ c: BarChart, _ cr: OpaquePointer, _ fonts: FontContext, 
         dash(cr, [3, 2])
         cairo_move_to(cr, bx(target), top); cairo_line_to(cr, bx(target), top + Double(c.bars.count) * 16); cairo_stroke(cr)
         dash(cr, [])
-        text(cr, fonts, c.targetText ?? "\(c.targetLabel) \(figure(target, language: c.language))\(c.unit == "%" ? " %" : "")", bx(target) - 50,
+        text(cr, fonts, c.targetText ?? "\(c.targetLabel) \(twoDecimals(target, language: c.language))\(c.unit == "%" ? " %" : "")", bx(target) - 50,
              top + Double(c.bars.count) * 16 + 2, width: 100, alignment: .center)
     }
 }

@@ -84,6 +84,12 @@ func figure(_ v: Double, language: String = "en") -> String {
     return language == "de" ? s.replacingOccurrences(of: ".", with: ",") : s
 }
 
+/// A value with two decimals (99.90), with a decimal comma in German (99,90).
+func twoDecimals(_ v: Double, language: String) -> String {
+    let s = String(format: "%.2f", v)
+    return language == "de" ? s.replacingOccurrences(of: ".", with: ",") : s
+}
+
 /// The words charts write, in the report's language.
 struct ChartWords {
     let threshold, min, avg, max, last, noData: String
