@@ -145,7 +145,10 @@ private func drawTimeSeries(_ c: TimeSeriesChart, _ cr: OpaquePointer, _ fonts: 
 
 private func drawBars(_ c: BarChart, _ cr: OpaquePointer, _ fonts: FontContext, _ x: Double, _ y: Double, _ width: Double) {
     text(cr, fonts, c.title + (c.unit.isEmpty ? "" : " (\(c.unit))"), x, y, width: width, font: "DejaVu Sans Bold 9", color: .text)
-    let labelW = width * 0.28, valueW = 56.0
+    // The label column as wide as its longest label needs, between a fifth and nearly half of
+    // the width, so "db-1.acme.example / PostgreSQL" is not cut when there is room for it.
+    let widest = c.bars.map { fonts.layout(RichText.escape($0.label), font: "DejaVu Sans 8", width: 10_000).width }.max() ?? 0
+    let labelW = min(max(widest + 8, width * 0.2), width * 0.45), valueW = 56.0
     let barX = x + labelW, barW = width - labelW - valueW
     let top = y + 18
     let values = c.bars.map(\.value) + (c.target.map { [$0] } ?? [])
