@@ -81,6 +81,21 @@ public enum ReportFormat {
     public static func noData(locale: String) -> String { locale == "de" ? "keine Daten" : "no data" }
 }
 
+/// What a built-in report's data gets before its template runs, in the service and in
+/// `herald report render` alike: the cover's dates, and the report's own figures.
+public enum ReportFigures {
+    /// Adds the dates (``ReportFormat/annotateDates(_:zone:locale:)``) and, for `availability`
+    /// and `alert-summary` data, their figures.
+    public static func annotate(_ data: inout [String: Any], report: String, zone: TimeZone, locale: String) {
+        ReportFormat.annotateDates(&data, zone: zone, locale: locale)
+        switch report {
+        case "availability" where data["hosts"] != nil: AvailabilityFigures.annotate(&data, locale: locale)
+        case "alert-summary" where data["events"] != nil: AlertSummaryFigures.annotate(&data, locale: locale)
+        default: break
+        }
+    }
+}
+
 /// The availability report's figures, computed once from its data and used by the PDF and the
 /// mail alike.
 ///

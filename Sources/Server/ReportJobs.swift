@@ -119,9 +119,7 @@ public struct ReportJobs: Sendable {
         data["period"] = ["label": period.label, "start": Formats.iso(period.start), "end": Formats.iso(period.end)]
         data["generated_at"] = Formats.iso(request.instant)
         if let title = request.parameters["title"]?.string { data["title"] = title }
-        ReportFormat.annotateDates(&data, zone: request.zone, locale: locale)
-        if request.report == "availability" { AvailabilityFigures.annotate(&data, locale: locale) }
-        if request.report == "alert-summary" { AlertSummaryFigures.annotate(&data, locale: locale) }
+        ReportFigures.annotate(&data, report: request.report, zone: request.zone, locale: locale)
         return (data, Self.summary(data, report: request.report, locale: locale))
     }
 

@@ -82,12 +82,8 @@ struct ReportCommand: AsyncParsableCommand {
             object["locale"] = locale
             object["tz"] = tz
             // The built-in reports show the figures the service computes for its mails.
-            ReportFormat.annotateDates(&object, zone: TimeZone(identifier: tz) ?? .gmt, locale: locale)
-            switch URL(fileURLWithPath: directory).lastPathComponent {
-            case "availability" where object["hosts"] != nil && object["summary"] == nil: AvailabilityFigures.annotate(&object, locale: locale)
-            case "alert-summary" where object["events"] != nil && object["summary"] == nil: AlertSummaryFigures.annotate(&object, locale: locale)
-            default: break
-            }
+            ReportFigures.annotate(&object, report: URL(fileURLWithPath: directory).lastPathComponent,
+                                   zone: TimeZone(identifier: tz) ?? .gmt, locale: locale)
             var configuration = Configuration()
             configuration.autoescape = .byExtension
             // Strict: a missing data field is an error naming it, not an empty cell.

@@ -33,9 +33,7 @@ import Reports
                 context["locale"] = locale
                 context["tz"] = "Europe/Berlin"
                 // The service and the CLI add the availability report's figures before rendering.
-                ReportFormat.annotateDates(&context, zone: TimeZone(identifier: "Europe/Berlin")!, locale: locale)
-                if report == "availability" { AvailabilityFigures.annotate(&context, locale: locale) }
-                if report == "alert-summary" { AlertSummaryFigures.annotate(&context, locale: locale) }
+                ReportFigures.annotate(&context, report: report, zone: TimeZone(identifier: "Europe/Berlin")!, locale: locale)
                 out.append((dir, "report.xml.j2", context))
             }
         }
