@@ -53,39 +53,23 @@ public struct Quotas: Sendable, Codable, Equatable {
         return q
     }
 
-    /// The quota named `key` (a field name).
-    subscript(key: String) -> Int {
-        get {
-            switch key {
-            case "schedules": schedules
-            case "recipients_per_schedule": recipients_per_schedule
-            case "recipients_per_alert": recipients_per_alert
-            case "min_cron_interval_minutes": min_cron_interval_minutes
-            case "adhoc_reports_per_hour": adhoc_reports_per_hour
-            case "alerts_per_minute": alerts_per_minute
-            case "previews_per_minute": previews_per_minute
-            case "twofactor_per_minute": twofactor_per_minute
-            default: 0
-            }
-        }
-        set {
-            switch key {
-            case "schedules": schedules = newValue
-            case "recipients_per_schedule": recipients_per_schedule = newValue
-            case "recipients_per_alert": recipients_per_alert = newValue
-            case "min_cron_interval_minutes": min_cron_interval_minutes = newValue
-            case "adhoc_reports_per_hour": adhoc_reports_per_hour = newValue
-            case "alerts_per_minute": alerts_per_minute = newValue
-            case "previews_per_minute": previews_per_minute = newValue
-            case "twofactor_per_minute": twofactor_per_minute = newValue
-            default: break
-            }
-        }
-    }
+    // nonisolated(unsafe): key paths are not Sendable in Swift 6, but these are immutable constants.
+    /// Every quota by its name (the JSON field name), once.
+    nonisolated(unsafe) static let fields: [(name: String, path: WritableKeyPath<Quotas, Int>)] = [
+        ("schedules", \.schedules), ("recipients_per_schedule", \.recipients_per_schedule),
+        ("recipients_per_alert", \.recipients_per_alert), ("min_cron_interval_minutes", \.min_cron_interval_minutes),
+        ("adhoc_reports_per_hour", \.adhoc_reports_per_hour), ("alerts_per_minute", \.alerts_per_minute),
+        ("previews_per_minute", \.previews_per_minute), ("twofactor_per_minute", \.twofactor_per_minute),
+    ]
 
     /// Every quota's name.
-    static let names = ["schedules", "recipients_per_schedule", "recipients_per_alert", "min_cron_interval_minutes",
-                        "adhoc_reports_per_hour", "alerts_per_minute", "previews_per_minute", "twofactor_per_minute"]
+    static let names = fields.map(\.name)
+
+    /// The quota named `key` (0 for a name that is none; setting one changes nothing).
+    subscript(key: String) -> Int {
+        get { Self.fields.first { $0.name == key }.map { self[keyPath: $0.path] } ?? 0 }
+        set { if let field = Self.fields.first(where: { $0.name == key }) { self[keyPath: field.path] = newValue } }
+    }
 }
 
 /// An admin's overrides of some of a tenant's quotas, by name.
