@@ -41,10 +41,7 @@ private func timeTicks(_ start: Date, _ end: Date, zone: TimeZone) -> [(Date, St
     let span = end.timeIntervalSince(start)
     let steps: [Double] = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 2 * 86_400, 7 * 86_400, 30 * 86_400]
     let step = steps.first { span / $0 <= 7 } ?? steps.last!
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = zone
-    formatter.dateFormat = step >= 86_400 ? "dd.MM." : (span > 86_400 ? "dd.MM. HH:mm" : "HH:mm")
+    let formatter = ReportFormat.formatter(step >= 86_400 ? "dd.MM." : (span > 86_400 ? "dd.MM. HH:mm" : "HH:mm"), zone: zone)
     var ticks: [(Date, String)] = []
     let offset = Double(zone.secondsFromGMT(for: start))
     var local = (floor((start.timeIntervalSince1970 + offset) / step) + 1) * step

@@ -18,7 +18,7 @@ public enum DocumentParser {
         doc.pageLabel = root.attributes["page-label"] ?? doc.pageLabel
         let language = root.attributes["lang"] == "de" ? "de" : "en"
         if let created = root.attributes["created"] {
-            guard let date = ISO8601DateFormatter().date(from: created) else {
+            guard let date = ReportFormat.parseISO(created) else {
                 throw ReportError(.document, "<report created=\"\(created)\">: not an ISO 8601 instant like 2026-11-25T08:00:00Z", line: root.line)
             }
             doc.created = date
@@ -98,7 +98,7 @@ public enum DocumentParser {
     }
 
     static func instant(_ e: XMLTree.Element, _ attribute: String) throws -> Date {
-        guard let text = e.attributes[attribute], let date = ISO8601DateFormatter().date(from: text) else {
+        guard let text = e.attributes[attribute], let date = ReportFormat.parseISO(text) else {
             throw ReportError(.document, "<\(e.name) \(attribute)=...>: needs an ISO 8601 instant like 2026-11-23T00:00:00Z", line: e.line)
         }
         return date

@@ -155,9 +155,7 @@ public struct PDFRenderer: Sendable {
 
     /// `YYYY-MM-DDThh:mm:ssZ`, as cairo writes into the PDF's CreationDate.
     static func pdfDate(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: date)
+        ReportFormat.iso(date)
     }
 }
 

@@ -5,13 +5,7 @@ import Foundation
 public enum ReportFormat {
     /// `x` with `decimals` decimals: `99.504` / `99,504`, thousands grouped (`1,234` / `1.234`).
     public static func number(_ x: Double, decimals: Int, locale: String) -> String {
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: locale == "de" ? "de_DE" : "en_US")
-        formatter.numberStyle = .decimal
-        formatter.minimumFractionDigits = decimals
-        formatter.maximumFractionDigits = decimals
-        formatter.roundingMode = .halfEven
-        return formatter.string(from: NSNumber(value: x)) ?? String(x)
+        numberFormatter(decimals: decimals, locale: locale).string(from: NSNumber(value: x)) ?? String(x)
     }
 
     /// A percentage rounded down to `decimals` decimals, so that a value below a target never
@@ -48,29 +42,59 @@ public enum ReportFormat {
 
     /// An instant in the reader's form and zone: `23.11.2026 08:00 MEZ` / `2026-11-23 08:00 CET`.
     public static func dateTime(_ date: Date, zone: TimeZone, locale: String) -> String {
-        let f = formatter(locale == "de" ? "dd.MM.yyyy HH:mm zzz" : "yyyy-MM-dd HH:mm zzz", zone: zone)
-        f.locale = Locale(identifier: locale == "de" ? "de_DE" : "en_US")
-        return f.string(from: date)
+        formatter(locale == "de" ? "dd.MM.yyyy HH:mm zzz" : "yyyy-MM-dd HH:mm zzz", zone: zone, locale: locale).string(from: date)
     }
 
-    private static func formatter(_ pattern: String, zone: TimeZone) -> DateFormatter {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = zone
-        f.dateFormat = pattern
-        return f
+    /// A formatter for a fixed `pattern` in `zone`, with `locale`'s names (month names, zone
+    /// abbreviations; English POSIX when not given).
+    ///
+    /// Formatters are made once per pattern, zone and locale and shared: making one loads the
+    /// locale's data and costs more than formatting a whole report's dates, while formatting with
+    /// one is thread-safe.
+    public static func formatter(_ pattern: String, zone: TimeZone, locale: String? = nil) -> DateFormatter {
+        formatters.value(for: "\(pattern)|\(zone.identifier)|\(locale ?? "")") {
+            let f = DateFormatter()
+            f.locale = Locale(identifier: locale.map { $0 == "de" ? "de_DE" : "en_US" } ?? "en_US_POSIX")
+            f.timeZone = zone
+            f.dateFormat = pattern
+            return f
+        }
+    }
+
+    private static func numberFormatter(decimals: Int, locale: String) -> NumberFormatter {
+        numberFormatters.value(for: "\(decimals)|\(locale)") {
+            let formatter = NumberFormatter()
+            formatter.locale = Locale(identifier: locale == "de" ? "de_DE" : "en_US")
+            formatter.numberStyle = .decimal
+            formatter.minimumFractionDigits = decimals
+            formatter.maximumFractionDigits = decimals
+            formatter.roundingMode = .halfEven
+            return formatter
+        }
+    }
+
+    private static let formatters = FormatterCache<DateFormatter>()
+    private static let numberFormatters = FormatterCache<NumberFormatter>()
+
+    /// An instant as `2026-11-23T08:00:00Z` (UTC, whole seconds).
+    public static func iso(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle())
+    }
+
+    /// An instant from `2026-11-23T08:00:00Z`, `…+01:00`, or with fractional seconds; nil for anything else.
+    public static func parseISO(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle().parse(text)) ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
     }
 
     /// Adds to report data the dates its cover shows, in the reader's zone and form:
     /// `generated_label` (from `generated_at`) and the period's `start_label` and `end_label`
     /// (its last day: `end` is exclusive).
     public static func annotateDates(_ data: inout [String: Any], zone: TimeZone, locale: String) {
-        let iso = ISO8601DateFormatter()
-        if let text = data["generated_at"] as? String, let at = iso.date(from: text) {
+        if let text = data["generated_at"] as? String, let at = parseISO(text) {
             data["generated_label"] = dateTime(at, zone: zone, locale: locale)
         }
         if var period = data["period"] as? [String: Any],
-           let start = (period["start"] as? String).flatMap(iso.date(from:)), let end = (period["end"] as? String).flatMap(iso.date(from:)) {
+           let start = (period["start"] as? String).flatMap(parseISO), let end = (period["end"] as? String).flatMap(parseISO) {
             period["start_label"] = date(start, zone: zone, locale: locale)
             period["end_label"] = date(end.addingTimeInterval(-1), zone: zone, locale: locale)
             data["period"] = period
@@ -79,6 +103,22 @@ public enum ReportFormat {
 
     /// "no data" in the reader's language.
     public static func noData(locale: String) -> String { locale == "de" ? "keine Daten" : "no data" }
+}
+
+/// Formatters kept by key, bounded: keys come from tenants' zones, so a full cache starts afresh.
+final class FormatterCache<F: Formatter>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var formatters: [String: F] = [:]
+
+    func value(for key: String, make: () -> F) -> F {
+        lock.lock()
+        defer { lock.unlock() }
+        if let formatter = formatters[key] { return formatter }
+        if formatters.count >= 512 { formatters.removeAll() }
+        let formatter = make()
+        formatters[key] = formatter
+        return formatter
+    }
 }
 
 /// What a built-in report's data gets before its template runs, in the service and in

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 extension JSONDecoder {
     /// How the API reads JSON: instants in ISO 8601 (with or without fractional seconds).
@@ -7,7 +8,7 @@ extension JSONDecoder {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = ISO8601.parse(text) { return date }
+            if let date = ReportFormat.parseISO(text) { return date }
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an ISO 8601 instant like 2026-11-25T08:00:00Z")
         }
         return decoder
@@ -27,12 +28,3 @@ extension JSONEncoder {
     }
 }
 
-enum ISO8601 {
-    static func parse(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
-    }
-}

@@ -73,11 +73,7 @@ public struct PeriodSpec: Sendable, Codable, Equatable {
             let weekYear = calendar.component(.yearForWeekOfYear, from: start)
             return de ? "KW \(week) \(weekYear)" : "Week \(week) \(weekYear)"
         case "previous-month":
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: de ? "de_DE" : "en_US")
-            formatter.timeZone = calendar.timeZone
-            formatter.dateFormat = "LLLL yyyy"
-            return formatter.string(from: start)
+            return ReportFormat.formatter("LLLL yyyy", zone: calendar.timeZone, locale: locale).string(from: start)
         case "previous-quarter":
             return "Q\((calendar.component(.month, from: start) - 1) / 3 + 1) \(year)"
         case "previous-day":
@@ -98,14 +94,6 @@ struct ReportPeriod: Sendable, Equatable {
 
 /// Dates and times formatted for a tenant's locale and zone: templates receive them ready.
 enum Formats {
-    static func formatter(_ pattern: String, zone: TimeZone) -> DateFormatter {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = zone
-        f.dateFormat = pattern
-        return f
-    }
-
     static func date(_ date: Date, zone: TimeZone, locale: String) -> String {
         ReportFormat.date(date, zone: zone, locale: locale)
     }
@@ -115,11 +103,11 @@ enum Formats {
     }
 
     static func time(_ date: Date, zone: TimeZone) -> String {
-        formatter("HH:mm", zone: zone).string(from: date)
+        ReportFormat.formatter("HH:mm", zone: zone).string(from: date)
     }
 
     static func iso(_ date: Date) -> String {
-        formatter("yyyy-MM-dd'T'HH:mm:ss'Z'", zone: .gmt).string(from: date)
+        ReportFormat.iso(date)
     }
 
     /// A duration as the reports show it (one format for mails and PDFs).

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Store
 
 /// Report data computed from the state changes Herald has received.
@@ -80,7 +81,7 @@ enum HistoryData {
             guard event.at >= period.start, event.at < period.end else { continue }
             rows.append([
                 "id": event.id ?? 0, "at": Formats.iso(event.at),
-                "at_label": Formats.formatter(locale == "de" ? "dd.MM. HH:mm" : "MM-dd HH:mm", zone: zone).string(from: event.at),
+                "at_label": ReportFormat.formatter(locale == "de" ? "dd.MM. HH:mm" : "MM-dd HH:mm", zone: zone).string(from: event.at),
                 "host": event.host, "service": event.service, "service_key": key, "status": event.status,
             ])
         }

@@ -49,11 +49,12 @@ extension Store {
             if let r = query.recipient {
                 request = request.filter(sql: "id IN (SELECT outboxID FROM outboxRecipient WHERE address = ? COLLATE NOCASE)", arguments: [r])
             }
-            return try request.fetchAll(db).map { entry in
-                LogEntry(entry: entry,
-                         recipients: try OutboxRecipient.filter(Column("outboxID") == entry.id!).order(sql: "rowid").fetchAll(db),
-                         attempts: try Attempt.filter(Column("outboxID") == entry.id!).order(Column("id")).fetchAll(db))
-            }
+            let entries = try request.fetchAll(db)
+            // Two queries for the whole page, not two per entry.
+            let ids = entries.compactMap(\.id)
+            let recipients = Dictionary(grouping: try OutboxRecipient.filter(ids.contains(Column("outboxID"))).order(sql: "rowid").fetchAll(db), by: \.outboxID)
+            let attempts = Dictionary(grouping: try Attempt.filter(ids.contains(Column("outboxID"))).order(Column("id")).fetchAll(db), by: \.outboxID)
+            return entries.map { LogEntry(entry: $0, recipients: recipients[$0.id!] ?? [], attempts: attempts[$0.id!] ?? []) }
         }
     }
 

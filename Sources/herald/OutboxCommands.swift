@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import Logging
 import Mail
+import Reports
 import SMTP
 import Store
 
@@ -276,7 +277,7 @@ func printJSON<T: Encodable>(_ value: T) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
-func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+func iso(_ date: Date) -> String { ReportFormat.iso(date) }
 
 /// ` 550 5.1.1 text` as stored for a recipient or an attempt; empty when there was no reply.
 func replyText(_ code: Int?, _ enhanced: String?, _ text: String?) -> String {

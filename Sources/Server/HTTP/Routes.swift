@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Reports
 import Store
 
 /// Builds the router: public health, metrics and OpenAPI; everything under `/api/v1` behind the
@@ -55,7 +56,7 @@ struct Query {
 
     func date(_ name: String) throws -> Date? {
         guard let text = string(name) else { return nil }
-        guard let date = ISO8601.parse(text) else {
+        guard let date = ReportFormat.parseISO(text) else {
             throw ServiceError(.badRequest, field: name, "must be an ISO 8601 instant like 2026-11-25T08:00:00Z")
         }
         return date
