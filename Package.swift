@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Mail"),
         // Jinja2-compatible template engine, Foundation only.
         .target(name: "Jinja"),
-        .target(name: "Reports", dependencies: ["CCairo"]),
+        .target(name: "Reports", dependencies: ["CCairo", "Jinja"]),
         // The Clock every waiting component takes, so tests move time instead of sleeping.
         .target(name: "Clocks"),
         .target(name: "Cron", dependencies: ["Clocks"]),

@@ -114,6 +114,10 @@ public struct Configuration: Sendable {
 
 /// A custom filter: receives the value and the filter's arguments. Throw `JinjaError` on failure.
 public typealias FilterFunction = @Sendable (Value, Arguments) throws -> Value
+/// A custom filter that also reads the render's context, as Jinja2's `@pass_context` filters
+/// do: `context(name)` is the value of the template's top-level variable or global `name`, nil
+/// when there is none.
+public typealias ContextFilterFunction = @Sendable (Value, Arguments, _ context: (String) -> Value?) throws -> Value
 /// A custom test (`x is name`): receives the value and the test's arguments.
 public typealias TestFunction = @Sendable (Value, Arguments) throws -> Bool
 
@@ -129,6 +133,8 @@ public final class Environment: Sendable {
     public let globals: [String: Value]
     /// Filters added to (or replacing) the built-in ones.
     public let filters: [String: FilterFunction]
+    /// Filters that read the render's context, added to (or replacing) the built-in ones.
+    public let contextFilters: [String: ContextFilterFunction]
     /// Tests added to (or replacing) the built-in ones.
     public let tests: [String: TestFunction]
     private let cache = TemplateCache()
@@ -137,11 +143,13 @@ public final class Environment: Sendable {
 
     /// Creates an environment.
     public init(loader: (any TemplateLoader)? = nil, configuration: Configuration = Configuration(), globals: [String: Value] = [:],
-                filters: [String: FilterFunction] = [:], tests: [String: TestFunction] = [:]) {
+                filters: [String: FilterFunction] = [:], contextFilters: [String: ContextFilterFunction] = [:],
+                tests: [String: TestFunction] = [:]) {
         self.loader = loader
         self.configuration = configuration
         self.globals = globals
         self.filters = filters
+        self.contextFilters = contextFilters
         self.tests = tests
         var g = Builtins.globals(limits: configuration.limits)
         for (k, v) in globals { g[k] = v }
@@ -150,6 +158,9 @@ public final class Environment: Sendable {
 
     func filter(_ name: String) -> Filters.Filter? {
         if !filters.isEmpty, let f = filters[name] { return { _, v, a in try f(v, a) } }
+        if !contextFilters.isEmpty, let f = contextFilters[name] {
+            return { interpreter, v, a in try f(v, a) { interpreter.rootFrame.lookup($0) } }
+        }
         return Filters.checked[name]
     }
 
@@ -285,11 +296,12 @@ extension Environment {
     /// own directory is searched first, then `searchPaths`; autoescaping follows the file name
     /// (`.html`, `.htm`, `.xml` after dropping `.j2` / `.jinja`) unless `configuration` says otherwise.
     /// Throws `JinjaError` (`.templateNotFound`, `.syntax` with line and column).
-    public static func loadTemplateFile(_ file: URL, searchPaths: [URL] = [], configuration: Configuration? = nil) throws -> Template {
+    public static func loadTemplateFile(_ file: URL, searchPaths: [URL] = [], configuration: Configuration? = nil,
+                                        contextFilters: [String: ContextFilterFunction] = [:]) throws -> Template {
         var config = configuration ?? Configuration()
         if configuration == nil { config.autoescape = .byExtension }
         let dir = file.deletingLastPathComponent()
-        let env = Environment(loader: DirectoryLoader(searchPath: [dir] + searchPaths), configuration: config)
+        let env = Environment(loader: DirectoryLoader(searchPath: [dir] + searchPaths), configuration: config, contextFilters: contextFilters)
         return try env.template(named: file.lastPathComponent)
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 public enum ReportFormat {
     /// `x` with `decimals` decimals: `99.504` / `99,504`, thousands grouped (`1,234` / `1.234`).
     public static func number(_ x: Double, decimals: Int, locale: String) -> String {
-        numberFormatter(decimals: decimals, locale: locale).string(from: NSNumber(value: x)) ?? String(x)
+        // `x + 0` turns -0 into 0: no "-0,00".
+        numberFormatter(decimals: decimals, locale: locale).string(from: NSNumber(value: x + 0)) ?? String(x)
     }
 
     /// A percentage rounded down to `decimals` decimals, so that a value below a target never
@@ -40,9 +41,21 @@ public enum ReportFormat {
         formatter(locale == "de" ? "dd.MM.yyyy" : "yyyy-MM-dd", zone: zone).string(from: date)
     }
 
-    /// An instant in the reader's form and zone: `23.11.2026 08:00 MEZ` / `2026-11-23 08:00 CET`.
+    /// An instant in the reader's form and zone: `23.11.2026 08:00 MEZ` / `2026-11-23 08:00 +01:00`
+    /// (English has no common zone abbreviations outside North America; the offset is unambiguous).
+    /// German shows the offset too where it has no name for the zone (`GMT-5` is not one).
     public static func dateTime(_ date: Date, zone: TimeZone, locale: String) -> String {
-        formatter(locale == "de" ? "dd.MM.yyyy HH:mm zzz" : "yyyy-MM-dd HH:mm zzz", zone: zone, locale: locale).string(from: date)
+        if locale == "de" {
+            let name = formatter("zzz", zone: zone, locale: locale).string(from: date)
+            let named = !name.isEmpty && name.allSatisfy(\.isLetter) && name != "GMT" && name != "UTC"
+            return formatter(named ? "dd.MM.yyyy HH:mm zzz" : "dd.MM.yyyy HH:mm xxx", zone: zone, locale: locale).string(from: date)
+        }
+        return formatter("yyyy-MM-dd HH:mm xxx", zone: zone, locale: locale).string(from: date)
+    }
+
+    /// An instant within a report's period, without the year: `23.11. 08:00` / `Nov 23, 08:00`.
+    public static func shortDateTime(_ date: Date, zone: TimeZone, locale: String) -> String {
+        formatter(locale == "de" ? "dd.MM. HH:mm" : "MMM d, HH:mm", zone: zone, locale: locale).string(from: date)
     }
 
     /// A formatter for a fixed `pattern` in `zone`, with `locale`'s names (month names, zone
@@ -66,8 +79,11 @@ public enum ReportFormat {
             let formatter = NumberFormatter()
             formatter.locale = Locale(identifier: locale == "de" ? "de_DE" : "en_US")
             formatter.numberStyle = .decimal
-            formatter.minimumFractionDigits = decimals
-            formatter.maximumFractionDigits = decimals
+            // A pattern, not minimum/maximumFractionDigits: Foundation on Linux keeps the decimal
+            // style's three fraction digits whatever those say (99.999 stayed "99,999" at two).
+            let pattern = "#,##0" + (decimals > 0 ? "." + String(repeating: "0", count: decimals) : "")
+            formatter.positiveFormat = pattern
+            formatter.negativeFormat = "-" + pattern
             formatter.roundingMode = .halfEven
             return formatter
         }
@@ -86,19 +102,44 @@ public enum ReportFormat {
         (try? Date.ISO8601FormatStyle().parse(text)) ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
     }
 
-    /// Adds to report data the dates its cover shows, in the reader's zone and form:
-    /// `generated_label` (from `generated_at`) and the period's `start_label` and `end_label`
-    /// (its last day: `end` is exclusive).
+    /// Adds to report data the period's days in the reader's zone and form, `start_label` and
+    /// `end_label` (its last day: `end` is exclusive), and its `label` when it has none
+    /// (``periodLabel(start:end:zone:locale:)``). Other instants a template shows go through
+    /// the `date` and `datetime` filters (``FormatFilters``).
     public static func annotateDates(_ data: inout [String: Any], zone: TimeZone, locale: String) {
-        if let text = data["generated_at"] as? String, let at = parseISO(text) {
-            data["generated_label"] = dateTime(at, zone: zone, locale: locale)
-        }
         if var period = data["period"] as? [String: Any],
            let start = (period["start"] as? String).flatMap(parseISO), let end = (period["end"] as? String).flatMap(parseISO) {
+            if period["label"] == nil { period["label"] = periodLabel(start: start, end: end, zone: zone, locale: locale) }
             period["start_label"] = date(start, zone: zone, locale: locale)
             period["end_label"] = date(end.addingTimeInterval(-1), zone: zone, locale: locale)
             data["period"] = period
         }
+    }
+
+    /// A period's name in the reader's language and zone, from its shape: a day (`23.11.2026` /
+    /// `2026-11-23`), an ISO week (`KW 47 2026` / `Week 47 2026`), a month (`November 2026`), a
+    /// quarter (`Q4 2026`), or else its first and last day (`end` is exclusive).
+    public static func periodLabel(start: Date, end: Date, zone: TimeZone, locale: String) -> String {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = zone
+        let de = locale == "de"
+        let last = end.addingTimeInterval(-1)
+        func whole(_ unit: Calendar.Component, count: Int = 1) -> Bool {
+            guard let interval = calendar.dateInterval(of: unit, for: start), interval.start == start else { return false }
+            return calendar.date(byAdding: unit == .weekOfYear ? .day : unit, value: unit == .weekOfYear ? 7 * count : count, to: start) == end
+        }
+        if whole(.day) { return date(start, zone: zone, locale: locale) }
+        if whole(.weekOfYear) {
+            let week = calendar.component(.weekOfYear, from: start), year = calendar.component(.yearForWeekOfYear, from: start)
+            return de ? "KW \(week) \(year)" : "Week \(week) \(year)"
+        }
+        if whole(.month) { return formatter("LLLL yyyy", zone: zone, locale: locale).string(from: start) }
+        let month = calendar.component(.month, from: start)
+        if (month - 1) % 3 == 0, calendar.dateInterval(of: .month, for: start)?.start == start,
+           calendar.date(byAdding: .month, value: 3, to: start) == end {
+            return "Q\((month - 1) / 3 + 1) \(calendar.component(.year, from: start))"
+        }
+        return "\(date(start, zone: zone, locale: locale)) – \(date(last, zone: zone, locale: locale))"
     }
 
     /// "no data" in the reader's language.
@@ -214,9 +255,9 @@ public enum AvailabilityFigures {
 /// The alert summary's figures: times to recovery as durations in the reader's language, and the
 /// median and longest of them, computed once for the PDF and the mail.
 public enum AlertSummaryFigures {
-    /// Adds to each event of `data["events"]` a `recovery_label` (nil while the problem is open)
-    /// and to `data` a `summary` with `events`, `open`, and `median_label` / `longest_label`
-    /// (nil when nothing recovered).
+    /// Adds to each event of `data["events"]` a `recovery_label` (nil while the problem is open),
+    /// and to `data` a `summary` with `events`, `open`, and `median_label` / `longest_label` (nil
+    /// when nothing recovered).
     public static func annotate(_ data: inout [String: Any], locale: String) {
         var events = data["events"] as? [[String: Any]] ?? []
         var recovered: [Double] = []

@@ -16,7 +16,7 @@ struct LoopService: Service, CustomStringConvertible {
     let body: @Sendable () async throws -> Void
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     try await body()

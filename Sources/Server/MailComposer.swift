@@ -1,6 +1,7 @@
 import Foundation
 import Jinja
 import Mail
+import Reports
 import Store
 
 /// Kinds of mail with templates, as the template folders and the API name them.
@@ -51,8 +52,8 @@ public struct MailComposer: Sendable {
     /// - Throws: ``ServiceError`` when `from` is not a mailbox.
     public init(reportsDirectory: URL, from: String) throws {
         mailDirectory = reportsDirectory.appendingPathComponent("mail")
-        defaults = Environment(loader: DirectoryLoader(searchPath: [mailDirectory]), configuration: Self.configuration(strict: false))
-        strictDefaults = Environment(loader: DirectoryLoader(searchPath: [mailDirectory]), configuration: Self.configuration(strict: true))
+        defaults = Environment(loader: DirectoryLoader(searchPath: [mailDirectory]), configuration: Self.configuration(strict: false), contextFilters: FormatFilters.all)
+        strictDefaults = Environment(loader: DirectoryLoader(searchPath: [mailDirectory]), configuration: Self.configuration(strict: true), contextFilters: FormatFilters.all)
         self.from = try Self.sender(from)
     }
 
@@ -128,10 +129,13 @@ public struct MailComposer: Sendable {
             var sources = [n.subject: custom.subject, n.text: custom.text]
             if let html = custom.html { sources[n.html] = html }
             environment = Environment(loader: ChoiceLoader([DictionaryLoader(sources), DirectoryLoader(searchPath: [mailDirectory])]),
-                                      configuration: Self.configuration(strict: strict))
+                                      configuration: Self.configuration(strict: strict), contextFilters: FormatFilters.all)
         } else {
             environment = strict ? strictDefaults : defaults
         }
+        // The locale filters (`number`, `date`, ...) read `locale` and `tz`.
+        var context = context
+        if context["locale"] == nil { context["locale"] = locale }
         let json = try JSONSerialization.data(withJSONObject: context)
         do {
             let subject = try environment.render(named: n.subject, json: json)
@@ -181,6 +185,7 @@ public struct MailComposer: Sendable {
     func compose(_ e: Envelope, now: Date) throws -> NewMail {
         var context = e.context
         context["tenant"] = Self.tenantContext(e.tenant, locale: e.locale)
+        if context["tz"] == nil { context["tz"] = e.tenant.timeZone }
         let rendered: RenderedMail
         do {
             rendered = try render(e.kind, locale: e.locale, custom: e.custom, context: context, strict: false)

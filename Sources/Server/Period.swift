@@ -61,27 +61,7 @@ public struct PeriodSpec: Sendable, Codable, Equatable {
         default:
             (start, end) = (calendar.date(byAdding: .day, value: -1, to: startOfDay)!, startOfDay)
         }
-        return ReportPeriod(start: start, end: end, label: label(start: start, end: end, calendar: calendar, locale: locale))
-    }
-
-    private func label(start: Date, end: Date, calendar: Calendar, locale: String) -> String {
-        let de = locale == "de"
-        let year = calendar.component(.year, from: start)
-        switch type {
-        case "previous-week":
-            let week = calendar.component(.weekOfYear, from: start)
-            let weekYear = calendar.component(.yearForWeekOfYear, from: start)
-            return de ? "KW \(week) \(weekYear)" : "Week \(week) \(weekYear)"
-        case "previous-month":
-            return ReportFormat.formatter("LLLL yyyy", zone: calendar.timeZone, locale: locale).string(from: start)
-        case "previous-quarter":
-            return "Q\((calendar.component(.month, from: start) - 1) / 3 + 1) \(year)"
-        case "previous-day":
-            return Formats.date(start, zone: calendar.timeZone, locale: locale)
-        default:
-            let last = end.addingTimeInterval(-1)
-            return "\(Formats.date(start, zone: calendar.timeZone, locale: locale)) – \(Formats.date(last, zone: calendar.timeZone, locale: locale))"
-        }
+        return ReportPeriod(start: start, end: end, label: ReportFormat.periodLabel(start: start, end: end, zone: zone, locale: locale))
     }
 }
 

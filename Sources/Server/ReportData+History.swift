@@ -64,7 +64,7 @@ enum HistoryData {
     }
 
     /// The alert summary's data: each problem that began in the period, with how long it took to recover.
-    static func alertSummary(_ events: [AlertEvent], period: ReportPeriod, zone: TimeZone, locale: String) -> [String: Any] {
+    static func alertSummary(_ events: [AlertEvent], period: ReportPeriod) -> [String: Any] {
         var open: [String: AlertEvent] = [:]
         var rows: [[String: Any]] = []
         var recovery: [Int: Double] = [:]
@@ -81,7 +81,6 @@ enum HistoryData {
             guard event.at >= period.start, event.at < period.end else { continue }
             rows.append([
                 "id": event.id ?? 0, "at": Formats.iso(event.at),
-                "at_label": ReportFormat.formatter(locale == "de" ? "dd.MM. HH:mm" : "MM-dd HH:mm", zone: zone).string(from: event.at),
                 "host": event.host, "service": event.service, "service_key": key, "status": event.status,
             ])
         }

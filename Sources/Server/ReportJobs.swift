@@ -106,7 +106,7 @@ public struct ReportJobs: Sendable {
                 data = HistoryData.availability(events, period: period, group: request.parameters["group"]?.string,
                                                 slaTarget: request.parameters["sla_target"]?.number ?? 99.9)
             default:
-                data = HistoryData.alertSummary(events, period: period, zone: request.zone, locale: locale)
+                data = HistoryData.alertSummary(events, period: period)
             }
         } else {
             guard let configured = dataSources[source] else {
@@ -115,7 +115,10 @@ public struct ReportJobs: Sendable {
             data = try await HTTPFetcher.fetchJSON(configured, tenant: request.tenant.id, report: request.report,
                                                    period: period, environment: environment)
         }
-        data["tenant"] = ["name": request.tenant.name, "footer": request.tenant.footer.map { $0 as Any } ?? NSNull()]
+        var tenant: [String: Any] = ["name": request.tenant.name, "footer": request.tenant.footer.map { $0 as Any } ?? NSNull()]
+        // The branding logo (a PNG), for the cover; absent when the tenant has none.
+        if let logo = request.tenant.logo { tenant["logo"] = "data:image/png;base64,\(logo.base64EncodedString())" }
+        data["tenant"] = tenant
         data["period"] = ["label": period.label, "start": Formats.iso(period.start), "end": Formats.iso(period.end)]
         data["generated_at"] = Formats.iso(request.instant)
         if let title = request.parameters["title"]?.string { data["title"] = title }
@@ -168,7 +171,7 @@ public struct ReportJobs: Sendable {
             // The template render, the layout's parse and the drawing are CPU work: on the report threads.
             let fonts = fontsDirectory.path
             return try await pool.run {
-                let xml = try Environment.loadTemplateFile(template, configuration: configuration).render(json: json)
+                let xml = try Environment.loadTemplateFile(template, configuration: configuration, contextFilters: FormatFilters.all).render(json: json)
                 let document = try DocumentParser.parse(Data(xml.utf8), baseDirectory: base)
                 return try PDFRenderer(fontsDirectory: fonts).render(document)
             }

@@ -89,7 +89,7 @@ struct ReportCommand: AsyncParsableCommand {
             // Strict: a missing data field is an error naming it, not an empty cell.
             configuration.undefined = .strict
             let output = try templateErrors {
-                try Environment.loadTemplateFile(template, configuration: configuration)
+                try Environment.loadTemplateFile(template, configuration: configuration, contextFilters: FormatFilters.all)
                     .render(json: try JSONSerialization.data(withJSONObject: object))
             }
             return (Data(output.utf8), "\(template.path) (rendered)", URL(fileURLWithPath: directory))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Jinja
+import Reports
 
 struct TemplateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +34,8 @@ struct TemplateCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let context = try data.map(readContext) ?? Data("{}".utf8)
                 let output = try templateErrors {
-                    try Environment.loadTemplateFile(URL(fileURLWithPath: file), searchPaths: searchPath.map { URL(fileURLWithPath: $0) })
+                    try Environment.loadTemplateFile(URL(fileURLWithPath: file), searchPaths: searchPath.map { URL(fileURLWithPath: $0) },
+                                                     contextFilters: FormatFilters.all)
                         .render(json: context)
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
@@ -72,7 +74,7 @@ struct TemplateCommand: AsyncParsableCommand {
                     do {
                         let template = try Environment.loadTemplateFile(URL(fileURLWithPath: file),
                                                                          searchPaths: searchPath.map { URL(fileURLWithPath: $0) },
-                                                                         configuration: configuration)
+                                                                         configuration: configuration, contextFilters: FormatFilters.all)
                         if let context { _ = try template.render(json: context) }
                         print("\(file): ok")
                     } catch let error as JinjaError {
