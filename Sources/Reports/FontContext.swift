@@ -97,7 +97,8 @@ final class TextLayout {
     /// Clickable ranges of the text, drawn as PDF link annotations.
     let links: [RichText.Link]
 
-    /// - Parameter singleLine: cut long text with "…" instead of wrapping (chart labels).
+    /// - Parameter singleLine: cut long text with "…" in its middle instead of wrapping (chart
+    ///   labels: "primary-db…/ PostgreSQL" keeps both the host's start and the service).
     init(_ fonts: FontContext, markup: String, font: String, width: Double, alignment: Alignment = .left, singleLine: Bool = false,
          links: [RichText.Link] = []) {
         self.links = links
@@ -105,7 +106,7 @@ final class TextLayout {
         pango_layout_set_font_description(layout, fonts.description(font))
         pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
-        if singleLine { pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END) }
+        if singleLine { pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_MIDDLE) }
         switch alignment {
         case .left: pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
         case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)

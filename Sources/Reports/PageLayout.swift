@@ -248,41 +248,70 @@ struct PageLayout {
 
 extension PageLayout {
     /// The columns' widths: the table's proportions, but never narrower than the widest word of
-    /// the column's header or cells, so that no word is broken ("Verfügbarkeit", "100,000 %"). A
-    /// column that needs more takes it from the others in proportion; only when the words cannot
-    /// all fit side by side do the columns shrink together (and Pango breaks the longest words).
+    /// the column's header or cells, so that no word is broken ("Verfügbarkeit", "100,000 %").
+    /// A column that needs more takes it from the others in proportion. When the words cannot
+    /// all fit side by side, the headers' words and the short pieces of the cells' words (the
+    /// pieces a line may break into, after a hyphen or slash before a letter, of at most 16
+    /// characters: figures, statuses, durations, service names) still get their width, and the
+    /// rest goes to the columns with longer words (host names, URLs) by how much more they need:
+    /// those wrap at their hyphens, or Pango breaks them. Only when even the short pieces cannot
+    /// fit do all columns shrink together.
     static func columnWidths(_ table: Table, fonts: FontContext, pad: Double) -> [Double] {
         let n = table.widths.count
         guard n > 0 else { return [] }
         let weights = table.widths
-        var minimum = [Double](repeating: 0, count: n)
+        // A piece of at most this many characters is never broken; longer ones may be.
+        let short = 16
+        var hard = [Double](repeating: 0, count: n), soft = hard
+        func measure(_ word: Substring, bold: Bool) -> Double {
+            let text = RichText.escape(String(word))
+            return fonts.layout(bold ? "<b>\(text)</b>" : text, font: body, width: 10_000).width + 2 * pad + 1
+        }
         for i in 0..<n {
-            var candidates: [(word: Substring, bold: Bool)] = []
             for row in table.header where i < row.count {
-                candidates += words(row[i].text.plain).map { ($0, true) }
+                for word in words(row[i].text.plain) {
+                    hard[i] = max(hard[i], measure(word, bold: true))
+                }
             }
-            // The body's three longest words by characters stand for all of them: measuring every
-            // cell of a long table would cost more than laying it out.
-            var longest: [(word: Substring, bold: Bool)] = []
-            var shortestKept = 0
+            // The body's three longest short pieces and three longest words, by characters, stand
+            // for all: measuring every cell of a long table would cost more than laying it out.
+            var kept: [[(text: Substring, bold: Bool)]] = [[], []]
+            func shortest(_ k: Int) -> Int { kept[k].count < 3 ? 0 : kept[k][2].text.count }
+            func keep(_ k: Int, _ text: Substring, _ bold: Bool) {
+                guard kept[k].count < 3 || text.count > shortest(k) else { return }
+                kept[k].append((text, bold))
+                kept[k].sort { $0.text.count > $1.text.count }
+                if kept[k].count > 3 { kept[k].removeLast() }
+            }
             for row in table.rows where i < row.count {
                 let plain = row[i].text.plain
                 // Most cells hold no word longer than those kept: a scan of their bytes tells.
-                guard longest.count < 3 || longestRun(plain) > shortestKept else { continue }
-                for word in words(plain) where longest.count < 3 || word.utf8.count > shortestKept {
-                    longest.append((word, row[i].status != nil))
-                    longest.sort { $0.word.utf8.count > $1.word.utf8.count }
-                    if longest.count > 3 { longest.removeLast() }
-                    shortestKept = longest.count < 3 ? 0 : longest[2].word.utf8.count
+                guard kept[1].count < 3 || longestRun(plain) > min(shortest(0), shortest(1)) else { continue }
+                for word in words(plain) {
+                    keep(1, word, row[i].status != nil)
+                    for piece in pieces(word) where piece.count <= short { keep(0, piece, row[i].status != nil) }
                 }
             }
-            for (word, bold) in candidates + longest {
-                let text = RichText.escape(String(word))
-                let measured = fonts.layout(bold ? "<b>\(text)</b>" : text, font: body, width: 10_000).width
-                minimum[i] = max(minimum[i], measured + 2 * pad + 1)
-            }
+            for (piece, bold) in kept[0] { hard[i] = max(hard[i], measure(piece, bold: bold)) }
+            soft[i] = max(hard[i], kept[1].map { measure($0.text, bold: $0.bold) }.max() ?? 0)
         }
-        // Columns below their minimum get it; the rest share what is left by their weights.
+        if soft.reduce(0, +) <= contentWidth { return distribute(weights, minimum: soft) }
+        if hard.reduce(0, +) <= contentWidth {
+            // Short pieces get their width; what is left goes to the long ones by how much more they need.
+            let need = (0..<n).map { soft[$0] - hard[$0] }
+            let total = need.reduce(0, +)
+            let left = contentWidth - hard.reduce(0, +)
+            return (0..<n).map { hard[$0] + (total > 0 ? need[$0] / total * left : left / Double(n)) }
+        }
+        // Not even the short pieces fit side by side: every column shrinks in proportion to its need.
+        let sum = hard.reduce(0, +)
+        return hard.map { $0 / sum * contentWidth }
+    }
+
+    /// Widths in proportion to `weights`, each at least its `minimum` (whose sum fits): columns
+    /// below their minimum get it, the rest share what is left by their weights.
+    private static func distribute(_ weights: [Double], minimum: [Double]) -> [Double] {
+        let n = weights.count
         var widths = [Double](repeating: 0, count: n)
         var fixed = Set<Int>()
         while true {
@@ -299,12 +328,25 @@ extension PageLayout {
             }
             if !grew || fixed.count == n { break }
         }
-        let sum = widths.reduce(0, +)
-        if sum > contentWidth + 0.01 {
-            // The words do not fit side by side: every column shrinks in proportion to its need.
-            widths = widths.map { $0 / sum * contentWidth }
-        }
         return widths
+    }
+
+    /// The pieces a line may break a word into: after a hyphen or slash that a letter follows
+    /// (Unicode's line breaking keeps "-01" and "/2" with what precedes them).
+    private static func pieces(_ word: Substring) -> [Substring] {
+        var result: [Substring] = []
+        var start = word.startIndex
+        var i = word.startIndex
+        while i < word.endIndex {
+            let next = word.index(after: i)
+            if (word[i] == "-" || word[i] == "/"), next < word.endIndex, i > start, word[next].isLetter {
+                result.append(word[start..<next])
+                start = next
+            }
+            i = next
+        }
+        if start < word.endIndex { result.append(word[start...]) }
+        return result
     }
 
     /// The length in bytes of the longest run without a space, tab or line break.

@@ -3,8 +3,9 @@ import Store
 
 extension HeraldCore {
     /// On the embedded default's first start: a demo tenant (German, Europe/Berlin, plan Pro) with
-    /// a week of state history for three hosts, a daily availability report at 07:00, and one
-    /// ad-hoc run of it right away, so a fresh machine shows a real report mail at once.
+    /// a week of state history for three hosts, weekly availability and metrics reports on
+    /// Mondays, and one ad-hoc run of each right away, so a fresh machine shows real report
+    /// mails at once.
     /// - Parameter keep: told the tenant's token before the tenant exists, so that it is kept
     ///   (written to a file) before anything can find the tenant.
     /// - Returns: the tenant and its token, or nil when the demo tenant exists already.
@@ -42,10 +43,16 @@ extension HeraldCore {
         let definition = ScheduleDefinition(name: "Verfügbarkeit wöchentlich", cron: "0 7 * * 1", timezone: nil, report: "availability",
                                             parameters: ["group": .string("Produktion"), "sla_target": .number(99.5)],
                                             period: PeriodSpec(type: "previous-week"), recipients: recipients, subject: nil, enabled: true)
-        _ = try saveSchedule(definition, id: nil, tenant: tenant, actor: "demo")
-        _ = try requestReport(AdHocReport(report: "availability", recipients: recipients, period: PeriodSpec(type: "previous-week"),
-                                          parameters: definition.parameters, timezone: nil, subject: nil),
-                              tenant: tenant, actor: "demo")
+        // The metrics report from the same history (no data source needed): availability, problems and state changes per hour.
+        let metrics = ScheduleDefinition(name: "Messwerte wöchentlich", cron: "5 7 * * 1", timezone: nil, report: "metrics",
+                                         parameters: ["sla_target": .number(99.5)],
+                                         period: PeriodSpec(type: "previous-week"), recipients: recipients, subject: nil, enabled: true)
+        for schedule in [definition, metrics] {
+            _ = try saveSchedule(schedule, id: nil, tenant: tenant, actor: "demo")
+            _ = try requestReport(AdHocReport(report: schedule.report, recipients: recipients, period: schedule.period,
+                                              parameters: schedule.parameters, timezone: nil, subject: nil),
+                                  tenant: tenant, actor: "demo")
+        }
         return created
     }
 }

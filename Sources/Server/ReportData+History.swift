@@ -92,4 +92,61 @@ enum HistoryData {
         }
         return ["events": list]
     }
+
+    /// The metrics report's data from the state history, for tenants without an HTTP data source:
+    /// per hour (per day for periods over two weeks) the mean availability of the services with
+    /// a known state (a gap where none is known), the mean number of services in CRIT and in
+    /// WARN, and the state changes by state. `slaTarget`, when given, is the first chart's
+    /// threshold.
+    static func metrics(_ events: [AlertEvent], period: ReportPeriod, slaTarget: Double?, locale: String) -> [String: Any] {
+        let de = locale == "de"
+        let length = period.end.timeIntervalSince(period.start)
+        let step: TimeInterval = length > 14 * 86_400 ? 86_400 : 3_600
+        let buckets = max(1, Int((length / step).rounded(.up)))
+        func bucket(_ i: Int) -> (Date, Date) {
+            (period.start.addingTimeInterval(Double(i) * step), min(period.end, period.start.addingTimeInterval(Double(i + 1) * step)))
+        }
+        // Time-weighted per bucket: known seconds, up seconds (known and not CRIT), seconds in CRIT and WARN.
+        var known = [Double](repeating: 0, count: buckets), up = known, crit = known, warn = known
+        for spans in intervals(events, start: period.start, end: period.end).values.flatMap(\.values) {
+            for span in spans where span.status != "NO_DATA" {
+                let first = max(0, Int(span.from.timeIntervalSince(period.start) / step))
+                let last = min(buckets - 1, Int((span.to.timeIntervalSince(period.start) - 0.001) / step))
+                guard first <= last else { continue }
+                for i in first...last {
+                    let (from, to) = bucket(i)
+                    let overlap = min(to, span.to).timeIntervalSince(max(from, span.from))
+                    guard overlap > 0 else { continue }
+                    known[i] += overlap
+                    switch span.status {
+                    case "CRIT": crit[i] += overlap
+                    case "WARN": warn[i] += overlap; up[i] += overlap
+                    default: up[i] += overlap
+                    }
+                }
+            }
+        }
+        var changes: [String: [Int]] = [:]
+        for event in events where event.at >= period.start && event.at < period.end {
+            changes[event.status, default: [Int](repeating: 0, count: buckets)][Int(event.at.timeIntervalSince(period.start) / step)] += 1
+        }
+        func points(_ value: (Int) -> Double?) -> [[Any]] {
+            (0..<buckets).map { i in [Int(bucket(i).0.timeIntervalSince1970), value(i).map { $0 as Any } ?? NSNull()] }
+        }
+        let seconds = (0..<buckets).map { bucket($0).1.timeIntervalSince(bucket($0).0) }
+        let per = step == 3_600 ? (de ? "je Stunde" : "per hour") : (de ? "je Tag" : "per day")
+        let charts: [[String: Any]] = [
+            ["title": de ? "Verfügbarkeit aller Dienste (Mittel \(per))" : "Availability of all services (mean \(per))", "unit": "%",
+             "threshold": slaTarget.map { $0 as Any } ?? NSNull(), "style": "line",
+             "series": [["name": de ? "Verfügbarkeit" : "Availability", "points": points { known[$0] > 0 ? 100 * up[$0] / known[$0] : nil }]]],
+            ["title": de ? "Dienste in CRIT und WARN (Mittel \(per))" : "Services in CRIT and WARN (mean \(per))", "unit": "",
+             "threshold": NSNull(), "style": "area",
+             "series": [["name": "CRIT", "points": points { crit[$0] / seconds[$0] }], ["name": "WARN", "points": points { warn[$0] / seconds[$0] }]]],
+            ["title": de ? "Zustandswechsel \(per)" : "State changes \(per)", "unit": "", "threshold": NSNull(), "style": "line",
+             "series": ["CRIT", "WARN", "NO_DATA", "OK"].filter { changes[$0] != nil }.map { status in
+                 ["name": status, "points": points { Double(changes[status]![$0]) }] as [String: Any]
+             }],
+        ]
+        return ["charts": charts]
+    }
 }

@@ -86,11 +86,11 @@ public struct ReportJobs: Sendable {
 
     static func title(_ report: String, locale: String) -> String {
         switch (report, locale) {
-        case ("availability", "de"): "Verfügbarkeit"
-        case ("availability", _): "Availability"
+        case ("availability", "de"): "Verfügbarkeitsbericht"
+        case ("availability", _): "Availability report"
         case ("alert-summary", "de"): "Alarmübersicht"
         case ("alert-summary", _): "Alert summary"
-        case (_, "de"): "Messwerte"
+        case (_, "de"): "Metriken"
         default: "Metrics"
         }
     }
@@ -105,6 +105,8 @@ public struct ReportJobs: Sendable {
             case "availability":
                 data = HistoryData.availability(events, period: period, group: request.parameters["group"]?.string,
                                                 slaTarget: request.parameters["sla_target"]?.number ?? 99.9)
+            case "metrics":
+                data = HistoryData.metrics(events, period: period, slaTarget: request.parameters["sla_target"]?.number, locale: locale)
             default:
                 data = HistoryData.alertSummary(events, period: period)
             }
@@ -121,7 +123,8 @@ public struct ReportJobs: Sendable {
         data["tenant"] = tenant
         data["period"] = ["label": period.label, "start": Formats.iso(period.start), "end": Formats.iso(period.end)]
         data["generated_at"] = Formats.iso(request.instant)
-        if let title = request.parameters["title"]?.string { data["title"] = title }
+        // One title for the PDF, the subject and the file name.
+        data["title"] = request.parameters["title"]?.string ?? Self.title(request.report, locale: locale)
         ReportFigures.annotate(&data, report: request.report, zone: request.zone, locale: locale)
         return (data, Self.summary(data, report: request.report, locale: locale))
     }

@@ -19,7 +19,7 @@ public struct ScheduleDefinition: Sendable, Codable, Equatable {
     /// `availability`, `alert-summary` or `metrics`.
     public var report: String
     /// Report parameters: `group`, `sla_target`, `source` (a configured HTTP data source; the
-    /// alert history otherwise), `title`.
+    /// alert history otherwise, for the metrics report too), `title`.
     public var parameters: [String: JSONValue]?
     public var period: PeriodSpec
     public var recipients: [ReportRecipient]
@@ -48,7 +48,7 @@ public struct ScheduleDefinition: Sendable, Codable, Equatable {
         if let source = parameters?["source"] {
             guard let name = source.string, name == "history" || sources.contains(name) else {
                 throw ServiceError(.invalid, field: "parameters.source",
-                                   "must be \"history\" or a configured data source (\(sources.isEmpty ? "none configured" : sources.joined(separator: ", ")))")
+                                   "must be \"history\" (Herald's own alert history) or a data source configured under service.dataSources in the configuration file (see Config/herald.json; \(sources.isEmpty ? "none is configured" : "configured: " + sources.joined(separator: ", ")))")
             }
         }
         if let title = parameters?["title"] {
@@ -61,9 +61,6 @@ public struct ScheduleDefinition: Sendable, Codable, Equatable {
         }
         if let target = parameters?["sla_target"], !(target.number.map { $0 > 0 && $0 <= 100 } ?? false) {
             throw ServiceError(.invalid, field: "parameters.sla_target", "must be a number above 0 and at most 100 (percent)")
-        }
-        if report == "metrics" && parameters?["source"]?.string.map({ $0 == "history" }) ?? true {
-            throw ServiceError(.invalid, field: "parameters.source", "the metrics report needs an HTTP data source, since the alert history has no metrics: configure one under service.dataSources in the configuration file (see Config/herald.json) and name it here")
         }
         try Self.validate(recipients: &recipients, field: "recipients", tenantLocale: tenantLocale)
         if let subject { try Validate.line(subject, field: "subject", max: 250) }

@@ -64,8 +64,8 @@ import Testing
         }
         #expect(try String(contentsOf: log, encoding: .utf8).contains("made private"))
 
-        // The demo tenant's report, in German and English, arrives at the real server.
-        #expect(try await Self.eventually(60) { peer.messages.count >= 2 }, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        // The demo tenant's two reports, in German and English, arrive at the real server.
+        #expect(try await Self.eventually(60) { peer.messages.count >= 4 }, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         let reports = peer.messages.map { String(decoding: $0, as: UTF8.self) }
         #expect(reports.allSatisfy { $0.contains("application/pdf") && $0.contains("Auto-Submitted: auto-generated") })
         #expect(Set(peer.envelopes.flatMap(\.rcpt_tos)) == ["ops@demo.herald.example", "cto@demo.herald.example"])
@@ -81,7 +81,7 @@ import Testing
             "http://127.0.0.1:\(port)/api/v1/tenants/demo/2fa",
         ])
         #expect(String(decoding: curl.stdout, as: UTF8.self) == "202")
-        #expect(try await Self.eventually(30) { peer.messages.count == 3 })
+        #expect(try await Self.eventually(30) { peer.messages.count == 5 })
 
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
@@ -96,7 +96,7 @@ import Testing
         defer { if again.isRunning { again.terminate() } }
         #expect(try await Self.eventually(30) { Self.port(in: dir.appendingPathComponent("serve2.log")) != nil })
         try await Task.sleep(for: .seconds(2))
-        #expect(peer.messages.count == 3)
+        #expect(peer.messages.count == 5)
         kill(again.processIdentifier, SIGTERM)
         again.waitUntilExit()
         #expect(again.terminationStatus == 0)

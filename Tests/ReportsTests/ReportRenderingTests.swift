@@ -101,6 +101,31 @@ import Testing
         #expect(parallel.allSatisfy { $0 == first })
     }
 
+    /// A host name too long for any column: the headers, statuses, figures and durations keep
+    /// their words whole (pdftotext shows each on one line), and the host name wraps at its
+    /// hyphens, not inside a word.
+    @Test func aLongHostNameBreaksNoOtherColumnsWords() throws {
+        let host = "primary-database-node-01.datacenter-frankfurt.acme-hosting.example"
+        let rows = (0..<4).map { i in
+            "<tr><td>\(i == 0 ? host : "mail-gw.acme.example")</td><td>PostgreSQL</td><td status=\"CRIT\"/><td>99,838\u{A0}%</td><td>3</td><td>1\u{A0}Std.\u{A0}28\u{A0}Min.</td></tr>"
+        }.joined()
+        let xml = """
+            <report title="t" created="2026-11-23T07:00:00Z"><table widths="3,3,1.3,1.6,1.2,1.2" align="left,left,center,right,right,right">
+            <thead><tr><th>Host</th><th>Dienst</th><th>Status</th><th>Verfügbarkeit</th><th>Ausfälle</th><th>MTTR</th></tr></thead>
+            <tbody>\(rows)</tbody></table></report>
+            """
+        let url = try Self.write(try Self.renderer.render(DocumentParser.parse(Data(xml.utf8))))
+        defer { try? FileManager.default.removeItem(at: url) }
+        let text = try Self.tool("pdftotext", ["-layout", url.path, "-"]).output.replacingOccurrences(of: "\u{A0}", with: " ")
+        let header = try #require(text.split(separator: "\n").first { $0.contains("Host") })
+        for word in ["Dienst", "Status", "Verfügbarkeit", "Ausfälle", "MTTR"] {
+            #expect(header.contains(word), "\(word) broken: \(header)")
+        }
+        #expect(text.contains("99,838 %") && text.contains("1 Std. 28 Min.") && text.contains("PostgreSQL") && text.contains("CRIT"), "\(text)")
+        #expect(text.contains("mail-gw.acme.example"), "a name that fits is not wrapped: \(text)")
+        #expect(text.contains("primary-database-"), "the long name wraps at a hyphen: \(text)")
+    }
+
     @Test func thousandsOfRowsMakeACorrectMultiPageReport() throws {
         let pdf = try Self.renderer.render(DocumentParser.parse(Data(Self.document(rows: 3000).utf8)))
         let url = try Self.write(pdf)

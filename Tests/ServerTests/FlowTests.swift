@@ -64,8 +64,8 @@ import Testing
             #expect((mail.attachments.first?.size ?? 0) > 5_000)
             #expect(mail.extra["Auto-Submitted"] == "auto-generated")
         }
-        #expect(mails[1].attachments[0].filename?.hasPrefix("Verfügbarkeit KW 47 2026") == true)
-        #expect(mails[0].attachments[0].filename?.hasPrefix("Availability Week 47 2026") == true)
+        #expect(mails[1].attachments[0].filename?.hasPrefix("Verfügbarkeitsbericht KW 47 2026") == true)
+        #expect(mails[0].attachments[0].filename?.hasPrefix("Availability report Week 47 2026") == true)
         #expect(mails[1].texts["plain"]?.contains("KW 47") == true)
 
         // The log has both mails as sent with the server's queue id; the run is done.

@@ -104,4 +104,56 @@ import Testing
         #expect(pdf.contains("keine Daten"), "\(pdf)")
         #expect(!pdf.contains("0,000") && !pdf.contains("100,000") && !pdf.contains("0.000"), "\(pdf)")
     }
+
+    /// A day with the change back from summer time has 25 hours: an outage across the change is
+    /// 75 of 1,500 minutes, 95 % available, in the mail, the availability PDF and the metrics
+    /// PDF made from the same history (hourly means: 25 %, 50 % in the two hours of the outage).
+    @Test func aDayWithADSTChangeHas25Hours() async throws {
+        let h = try Harness()
+        defer { h.remove() }
+        let token = try await h.tenant("acme", locale: "de", timezone: "Europe/Berlin")
+        let start = Date(timeIntervalSince1970: 1_792_879_200)   // 2026-10-24T22:00:00Z, 25.10. 00:00 MESZ
+        let end = start.addingTimeInterval(25 * 3_600)            // 2026-10-25T23:00:00Z, 26.10. 00:00 MEZ
+        func event(_ status: String, _ at: Date) throws {
+            _ = try h.store.recordAlert(AlertEvent(tenantID: "acme", host: "web-1", service: "HTTP", status: status, message: "", at: at),
+                                        isProblem: false, isRecovery: false, problemMessageID: "", now: h.clock.now) { _ in [] }
+        }
+        try event("OK", start.addingTimeInterval(-3_600))
+        try event("CRIT", start.addingTimeInterval(2 * 3_600 + 900))   // 02:15 MESZ
+        try event("OK", start.addingTimeInterval(3 * 3_600 + 1_800))    // 02:30 MEZ, 75 minutes later
+        let period: [String: Any] = ["type": "custom", "start": "2026-10-24T22:00:00Z", "end": "2026-10-25T23:00:00Z"]
+        try await h.client { api in
+            for report in ["availability", "metrics"] {
+                let sent = try await api.call(.post, "/api/v1/tenants/acme/reports/\(report)/send", token: token, json: [
+                    "recipients": [["address": "ops@acme.example"]], "period": period, "parameters": ["sla_target": 99.0],
+                ])
+                #expect(sent.status == .accepted, "\(sent.text)")
+            }
+        }
+        try await h.tick()
+        try #require(h.peer!.messages.count == 2)
+        var pdfs: [String: String] = [:]
+        for raw in h.peer!.messages {
+            let file = h.dir.appendingPathComponent("mail-\(UUID().uuidString).eml")
+            try raw.write(to: file)
+            let mail = try JSONDecoder().decode(ReadMail.self, from: Python.run("report_mail.py", [file.path]))
+            let text = try #require(mail.text)
+            let pdf = try #require(mail.pdfs.first?.text).replacingOccurrences(of: "\u{A0}", with: " ")
+            if text.contains("Verfügbarkeit (Mittel)") {
+                #expect(text.contains("Verfügbarkeit (Mittel): 95,000\u{A0}%"), "\(text)")
+                pdfs["availability"] = pdf
+            } else {
+                pdfs["metrics"] = pdf
+            }
+            #expect(text.contains("25.10.2026"), "the period is the day in Berlin: \(text)")
+        }
+        let availability = try #require(pdfs["availability"])
+        #expect(availability.contains("95,000 %"), "\(availability)")
+        #expect(availability.contains("1 Std. 15 Min."), "MTTR: \(availability)")
+        #expect(availability.contains("Zeitraum: 25.10.2026"), "\(availability)")
+        let metrics = try #require(pdfs["metrics"])
+        #expect(metrics.contains("Verfügbarkeit aller Dienste (Mittel je Stunde)"), "\(metrics)")
+        #expect(metrics.contains("Zustandswechsel je Stunde"), "\(metrics)")
+        #expect(metrics.contains("Min. 25 Mittel 95 Max. 100 zuletzt 100"), "hourly availability: \(metrics)")
+    }
 }

@@ -207,10 +207,11 @@ import Testing
                 "recipients": [["address": "ops@acme.example"]], "parameters": ["source": "broken"],
             ])
             let none = try await api.call(.post, "/api/v1/tenants/acme/reports/metrics/send", token: token, json: [
-                "recipients": [["address": "ops@acme.example"]],
+                "recipients": [["address": "ops@acme.example"]], "parameters": ["source": "prometheus"],
             ])
             #expect(none.status == .unprocessableContent)
             #expect(none.errorField == "parameters.source")
+            #expect(none.text.contains("service.dataSources") && none.text.contains("configured: monitoring, broken") || none.text.contains("configured: broken, monitoring"), "\(none.text)")
             return (try #require(good.object["id"] as? String, "\(good.text)"), try #require(bad.object["id"] as? String, "\(bad.text)"))
         }
         try await h.tick()
@@ -307,14 +308,17 @@ import Testing
         try await h.tick()
         let directory = h.dir.appendingPathComponent("mail")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".eml") }
-        #expect(files.count == 2)
+        // Both built-in report kinds of the demo, each to both recipients.
+        #expect(files.count == 4)
         let parsed = try ParsedMail.parse(files.map { try Data(contentsOf: directory.appendingPathComponent($0)) })
         #expect(parsed.allSatisfy { $0.attachments.first?.content_type == "application/pdf" && $0.defects.isEmpty })
         #expect(Set(parsed.map(\.recipient)) == ["ops@demo.herald.example", "cto@demo.herald.example"])
+        #expect(parsed.compactMap { $0.attachments.first?.filename?.split(separator: " ").first.map(String.init) }.sorted()
+                == ["Availability", "Metrics", "Metriken", "Verfügbarkeitsbericht"], "\(parsed.map { $0.attachments.first?.filename ?? "" })")
         let log = try h.store.log(.init(tenantID: "demo"))
         #expect(log.allSatisfy { $0.entry.status == .sent })
         #expect(log.first?.recipients.first?.replyText?.contains("written to") == true)
-        #expect(try h.store.schedules(tenantID: "demo").count == 1)
+        #expect(try h.store.schedules(tenantID: "demo").count == 2)
     }
 }
 
@@ -339,6 +343,14 @@ import Testing
             #expect(text.contains("At 08:00 on Monday"), "\(text)")
             let german = try await api.call(.post, "/api/v1/tenants/acme/templates/report/de/preview", token: token, json: [:] as [String: Any])
             #expect((german.object["text"] as? String)?.contains("KW 47 2026") == true)
+            // Each locale's sample has its own dates and durations.
+            for (locale, since, duration) in [("de", "25.11.2026 08:14 MEZ", "42\u{A0}Min."), ("en", "2026-11-25 08:14 +01:00", "42\u{A0}min")] {
+                let recovery = try await api.call(.post, "/api/v1/tenants/acme/templates/recovery/\(locale)/preview", token: token, json: [:] as [String: Any])
+                let text = try #require(recovery.object["text"] as? String, "\(recovery.text)")
+                #expect(text.contains(duration), "\(locale): \(text)")
+                let alert = try await api.call(.post, "/api/v1/tenants/acme/templates/alert/\(locale)/preview", token: token, json: [:] as [String: Any])
+                #expect((alert.object["text"] as? String)?.contains(since) == true, "\(locale): \(alert.text)")
+            }
         }
     }
 }
