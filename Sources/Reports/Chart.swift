@@ -9,6 +9,15 @@ public enum Chart: Sendable, Equatable {
     case bars(BarChart)
     /// State bands per row over a time range (availability timelines).
     case timeline(TimelineChart)
+
+    /// The chart's title ("" when it has none).
+    public var title: String {
+        switch self {
+        case let .timeSeries(c): c.title
+        case let .bars(c): c.title
+        case let .timeline(c): c.title
+        }
+    }
 }
 
 public struct TimeSeriesChart: Sendable, Equatable {

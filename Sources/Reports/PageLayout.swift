@@ -23,6 +23,8 @@ struct PageLayout {
     let document: ReportDocument
     var pages: [[DrawOp]] = []
     var y = top
+    /// The level of the last heading placed: a titled chart's bookmark goes one below it.
+    var headingLevel = 0
 
     init(fonts: FontContext, document: ReportDocument) {
         self.fonts = fonts
@@ -91,6 +93,7 @@ struct PageLayout {
             ensure(t.height + 10)
             y += level == 1 ? 8 : 4
             emit(.outline(level: level, title: text.plain, y: y))
+            headingLevel = level
             emit(.text(t, x: Self.margin, y: y, color: .text))
             y += t.height + (level == 1 ? 10 : 6)
         case let .paragraph(text):
@@ -140,6 +143,7 @@ struct PageLayout {
         case let .chart(chart):
             let h = chart.height(width: width)
             ensure(h)
+            if !chart.title.isEmpty { emit(.outline(level: min(headingLevel + 1, 4), title: chart.title, y: y)) }
             emit(.chart(chart, x: Self.margin, y: y, width: width))
             y += h + 12
         case let .spacer(h):

@@ -68,6 +68,22 @@ import Testing
         let text = try runTool("pdftotext", [pdf.path, "-"]).output
         #expect(text.contains(locale == "de" ? "Seite 1 von" : "Page 1 of"))
         #expect(text.contains("Acme & Söhne GmbH"))
+        // The bookmarks: the headings, and the titled charts one level below theirs.
+        let outline = try JSONSerialization.jsonObject(with: Data(runTool("qpdf", ["--json", "--json-key=outlines", pdf.path]).output.utf8)) as? [String: Any]
+        func titles(_ items: Any?, depth: Int = 0) -> [String] {
+            (items as? [[String: Any]] ?? []).flatMap { [String(repeating: " ", count: depth) + ($0["title"] as? String ?? "")] + titles($0["kids"], depth: depth + 1) }
+        }
+        let bookmarks = titles(outline?["outlines"])
+        let expected: [String: [String: [String]]] = [
+            "availability": ["de": ["Zusammenfassung", " Verfügbarkeit gegen das SLA-Ziel", "Hosts und Dienste", "Zeitverläufe", " db-1.acme.example"],
+                             "en": ["Summary", " Availability against the SLA target", "Hosts and services", "Timelines", " db-1.acme.example"]],
+            "alert-summary": ["de": ["Alarmübersicht", " Ereignisse nach Zustand", " Auffälligste Dienste", " Alle Ereignisse"],
+                              "en": ["Alert summary", " Events by state", " Noisiest services", " All events"]],
+            "metrics": ["de": ["Metriken", " CPU db-1"], "en": ["Metrics", " CPU db-1"]],
+        ]
+        for title in expected[report]![locale]! {
+            #expect(bookmarks.contains(title), "bookmark '\(title)' missing: \(bookmarks)")
+        }
         let again = d.appendingPathComponent("again.pdf")
         _ = try CLITests.herald(["report", "render", report, "--data",
                                  packageRoot.appendingPathComponent("ReportTemplates/\(report)/sample-data.json").path,
