@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Herald's outbox against a plain SQLite queue in Python (same pragmas), in one run; then delivery
+# Herald's outbox against a plain SQLite queue in Python (same pragmas), in one run: one producer,
+# and 16 concurrent producers whose acceptances Herald group-commits; then delivery
 # into Postfix's smtp-sink with 1 and 4 workers, and 2FA latency while 10,000 report mails drain.
 #
 #   Benchmarks/outbox/run.sh [COUNT]     (default 10000)
@@ -13,6 +14,7 @@ bench=$(swift build -c release --show-bin-path)/OutboxBench
 for round in 1 2 3; do
   for durability in full normal; do
     "$bench" store --count "$count" --durability "$durability"
+    "$bench" accept --count "$count" --durability "$durability" --producers 16
     python3 sqlite_queue.py "$count" "$durability"
   done
 done

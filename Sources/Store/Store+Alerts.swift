@@ -30,7 +30,8 @@ extension Store {
                 after?.status = event.status
             }
             let mails = try compose(after)
-            let done: (entries: [OutboxEntry], problem: AlertProblem?)? = try write { db in
+            // Accepted together with the other mails of the moment (one flush for all).
+            let done: (entries: [OutboxEntry], problem: AlertProblem?)? = try groupWriteWaiting { db in
                 guard try AlertProblem.fetchOne(db, key: key) == before else { return nil }
                 var event = event
                 // A repeated state change (same host, service, instant and status) is recorded once.
@@ -116,7 +117,7 @@ extension Store {
     /// transaction, so parallel requests cannot pass the limit together.
     /// - Returns: the entry, or nil when the limit is reached.
     public func createTwoFactor(_ challenge: TwoFactorChallenge, mail: NewMail, now: Date, limit: Int, since: Date) throws -> OutboxEntry? {
-        try write { db in
+        try groupWriteWaiting { db in
             let recent = try TwoFactorChallenge.filter(Column("tenantID") == challenge.tenantID && Column("address") == challenge.address
                                                        && Column("createdAt") >= since.stored).fetchCount(db)
             guard recent < limit else { return nil }

@@ -84,11 +84,20 @@ extension Store {
     public static let defaultTwoFactorExpiry: TimeInterval = 600
 
     /// Puts a mail into the outbox, or returns the existing entry for the same idempotency key.
-    /// The commit is durable before this returns (with ``Durability/full``).
+    /// The commit is durable before this returns (with ``Durability/full``); mails accepted at the
+    /// same moment by other threads share its transaction and flush (``GroupCommit``).
     /// - Returns: the entry and whether it was created now.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/invalidInput`` when there is no recipient.
     public func enqueue(_ mail: NewMail, now: Date) throws -> (entry: OutboxEntry, created: Bool) {
-        try write { db in try Self.insert(mail, db: db, now: now) }
+        try groupWriteWaiting { db in try Self.insert(mail, db: db, now: now) }
+    }
+
+    /// ``enqueue(_:now:)`` for callers on Swift's concurrency: the mail commits together with the
+    /// other mails accepted at the same moment (one transaction and one flush to the disk for
+    /// all), off the cooperative pool, and is durable before this returns.
+    public func accept(_ mail: NewMail, now: Date) async throws -> (entry: OutboxEntry, created: Bool) {
+        let result = try await groupWrite { db in Accepted(try Self.insert(mail, db: db, now: now)) }
+        return (result.entry, result.created)
     }
 
     /// ``enqueue(_:now:)`` inside a transaction the caller holds, so that other changes commit with the mail.
@@ -374,4 +383,11 @@ extension Store {
             return depth
         }
     }
+}
+
+/// An accepted mail handed back from the writer's thread.
+private struct Accepted: Sendable {
+    let entry: OutboxEntry
+    let created: Bool
+    init(_ result: (entry: OutboxEntry, created: Bool)) { (entry, created) = result }
 }

@@ -199,7 +199,7 @@ extension Store {
     /// Enqueues a run's mails and marks the run enqueued, in one transaction; the mails carry the
     /// slot's idempotency keys, so a run retried after a crash finds them instead of adding more.
     public func completeRun(scheduleID: String, slot: Date, mails: [NewMail], now: Date) throws -> [OutboxEntry] {
-        try write { db in
+        try groupWriteWaiting { db in
             let entries = try mails.map { try Self.insert($0, db: db, now: now).entry }
             try db.execute(sql: "UPDATE reportRun SET status = 'enqueued', outboxIDs = ?, detail = NULL, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
                            arguments: [entries.map { "\($0.id!)" }.joined(separator: ","), now.stored, scheduleID, slot.stored])

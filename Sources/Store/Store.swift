@@ -26,6 +26,8 @@ public final class Store: Sendable {
 
     let pool: DatabasePool
     let durability: Durability
+    /// Acceptance of mails by concurrent callers, one transaction and one flush per batch.
+    let groupCommit: GroupCommit
 
     /// Opens (creating when needed) the database at `path` and brings its schema up to date.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/open`` naming the path and the cause.
@@ -47,6 +49,7 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
             }
             try Self.migrator.migrate(pool)
+            groupCommit = GroupCommit(pool: pool)
         } catch {
             throw StoreError(.open, "database: cannot open \(path) (\(error)); check the path and its permissions",
                              underlying: error as? DatabaseError)
@@ -85,13 +88,32 @@ public final class Store: Sendable {
         try Self.mappingErrors { try pool.read(body) }
     }
 
+    /// Runs `body` in a transaction shared with other callers of the moment (``GroupCommit``)
+    /// and returns after that transaction has committed; off Swift's cooperative pool.
+    func groupWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await groupCommit.write(body)
+    }
+
+    /// ``groupWrite(_:)`` for callers on threads of their own: blocks the calling thread until
+    /// the shared transaction has committed. Mails are accepted this way, so that concurrent
+    /// acceptances share one flush to the disk.
+    func groupWriteWaiting<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+        try groupCommit.writeWaiting(body)
+    }
+
     /// Passes a ``StoreError`` on and turns a database error into one.
     private static func mappingErrors<T>(_ run: () throws -> T) throws -> T {
         do {
             return try run()
-        } catch let error as DatabaseError {
-            throw StoreError(.database, "database: \(error.message ?? "\(error)")", underlying: error)
+        } catch {
+            throw mapped(error)
         }
+    }
+
+    /// A database error as a ``StoreError``; any other error as it is.
+    static func mapped(_ error: Error) -> Error {
+        guard let error = error as? DatabaseError else { return error }
+        return StoreError(.database, "database: \(error.message ?? "\(error)")", underlying: error)
     }
 }
 

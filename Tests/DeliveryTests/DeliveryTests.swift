@@ -99,6 +99,35 @@ import Testing
         #expect(other.created)
     }
 
+    /// Acceptances from many producers at once share transactions (group commit): every mail is
+    /// stored once, each producer hears of its own mail, a mail that cannot be stored fails only
+    /// its own producer, and one idempotency key in one batch still makes one entry.
+    @Test func concurrentAcceptancesCommitTogetherAndFailAlone() async throws {
+        let (store, dir) = try Self.tempStore()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outcomes = try await withThrowingTaskGroup(of: (Int, Result<Int64, Error>).self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    var mail = try Self.mail(to: ["user\(i)@example.com"], subject: "n\(i)")
+                    if i % 50 == 7 { mail.recipients = [] }                          // refused by the store
+                    if i >= 190 { mail = try Self.mail(to: ["same@example.com"], key: "one-key") }
+                    do { return (i, .success(try await store.accept(mail, now: start).entry.id!)) } catch { return (i, .failure(error)) }
+                }
+            }
+            return try await group.reduce(into: [Int: Result<Int64, Error>]()) { $0[$1.0] = $1.1 }
+        }
+        let failed = outcomes.filter { if case .failure = $0.value { true } else { false } }.keys.sorted()
+        #expect(failed == [7, 57, 107, 157])
+        for i in failed {
+            if case .failure(let error) = outcomes[i]! { #expect("\(error)".contains("at least one recipient"), "\(error)") }
+        }
+        let keyed = Set((190..<200).compactMap { try? outcomes[$0]!.get() })
+        #expect(keyed.count == 1, "one idempotency key, one entry: \(keyed)")
+        let stored = try store.log(LogQuery(limit: 1000))
+        #expect(stored.count == 200 - 4 - 9)
+        #expect(Set(stored.map(\.entry.id!)) == Set(outcomes.values.compactMap { try? $0.get() }))
+    }
+
     @Test func lateTwoFactorMailExpiresAndIsNeverSent() async throws {
         let (store, dir) = try Self.tempStore()
         defer { try? FileManager.default.removeItem(at: dir) }

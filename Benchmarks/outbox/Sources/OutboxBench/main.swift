@@ -2,6 +2,7 @@
 // sink, and 2FA latency while a queue of report mails drains.
 //
 //   OutboxBench store   --count N --durability full|normal
+//   OutboxBench accept  --count N --durability full|normal --producers P   (group commit)
 //   OutboxBench e2e     --port P --count N --workers W
 //   OutboxBench latency --port P --count N --workers W [--probes 100]
 import Clocks
@@ -70,6 +71,27 @@ case "store":
     let claim = seconds(ContinuousClock.now - clock)
     print(String(format: "herald store %@: enqueue %.0f/s, claim+complete %.0f/s (%d entries; %.0f %% of it in claims)",
                  durability.rawValue, Double(count) / enqueue, Double(done) / claim, done, 100 * seconds(claiming) / claim))
+
+case "accept":
+    // P producers accept mails at once, as the service's 2FA, alert and report paths do: their
+    // acceptances share transactions and flushes, and each hears back only after its commit.
+    let producers = options["producers"].flatMap(Int.init) ?? 16
+    let (store, dir) = try freshStore(durability)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let mails = try (0..<count).map { try mail($0) }
+    let clock = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for p in 0..<producers {
+            group.addTask {
+                for i in stride(from: p, to: mails.count, by: producers) { _ = try await store.accept(mails[i], now: Date()) }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let accept = seconds(ContinuousClock.now - clock)
+    let stored = try store.log(LogQuery(limit: 1)).count
+    print(String(format: "herald accept %@: %.0f/s from %d producers (%d mails%@)",
+                 durability.rawValue, Double(count) / accept, producers, count, stored == 1 ? "" : ", NOTHING STORED"))
 
 case "e2e", "latency":
     let (store, dir) = try freshStore(.full)
