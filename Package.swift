@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["CCairo", "Jinja"]),
         // The Clock every waiting component takes, so tests move time instead of sleeping.
         .target(name: "Clocks"),
-        .target(name: "Cron", dependencies: ["Clocks"]),
+        .target(name: "Cron"),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Delivery", dependencies: ["Store", "SMTP", "Mail", "Clocks", .product(name: "Logging", package: "swift-log")]),
         .target(name: "SMTP", dependencies: ["CCurl", "Mail"]),

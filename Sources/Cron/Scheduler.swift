@@ -1,4 +1,3 @@
-import Clocks
 import Foundation
 
 /// A cron schedule as the scheduler sees it: who owns it, when it fires, in which zone.
@@ -228,25 +227,6 @@ public struct SchedulePlanner: Sendable {
             }
         }
         return result
-    }
-
-    /// Runs the scheduling loop until the task is cancelled: loads state, plans at `clock.now`, hands
-    /// the plan to `commit`, then sleeps on `clock` until the next wake-up (at most `maxSleep`, so
-    /// new or changed schedules are picked up).
-    ///
-    /// - Throws: whatever `load` or `commit` throw, or `CancellationError`.
-    public func run(clock: some WallClock, maxSleep: TimeInterval = 60,
-                    load: @Sendable () async throws -> (schedules: [CronSchedule], lastHandled: [String: Date]),
-                    commit: @Sendable (SchedulePlan) async throws -> Void) async throws {
-        while true {
-            try Task.checkCancellation()
-            let state = try await load()
-            let now = clock.now
-            let plan = plan(schedules: state.schedules, lastHandled: state.lastHandled, now: now)
-            try await commit(plan)
-            let limit = now.addingTimeInterval(maxSleep)
-            try await clock.sleep(until: min(plan.nextWakeUp ?? limit, limit))
-        }
     }
 }
 

@@ -7,6 +7,7 @@ import Logging
 import Mail
 import Reports
 import SMTP
+import Server
 import Store
 
 extension MailKind: ExpressibleByArgument {}
@@ -154,7 +155,7 @@ struct LogCommand: AsyncParsableCommand {
                 try store.log(LogQuery(tenantID: tenant, status: status, kind: kind, recipient: recipient, limit: limit, before: before))
             }
             if json {
-                try printJSON(entries.map(LogEntryJSON.init))
+                try printJSON(entries.map(LogView.init))
                 return
             }
             for e in entries {
@@ -245,31 +246,6 @@ struct SuppressionsCommand: AsyncParsableCommand {
 }
 
 /// The notification log entry as JSON.
-struct LogEntryJSON: Encodable {
-    struct Recipient: Encodable {
-        let address: String, status: String, replyCode: Int?, enhancedCode: String?, replyText: String?
-    }
-    struct AttemptJSON: Encodable {
-        let number: Int, at: Date, recipient: String?, outcome: String, replyCode: Int?, enhancedCode: String?, replyText: String?
-    }
-    let id: Int64, tenant: String, kind: String, status: String, messageID: String, subject: String
-    let createdAt: Date, expiresAt: Date?, queueID: String?, recipients: [Recipient], attempts: [AttemptJSON]
-
-    init(_ e: LogEntry) {
-        id = e.entry.id!
-        tenant = e.entry.tenantID
-        kind = e.entry.kind.rawValue
-        status = e.entry.status.rawValue
-        messageID = e.entry.messageID
-        subject = e.entry.subject
-        createdAt = e.entry.createdAt
-        expiresAt = e.entry.expiresAt
-        queueID = e.entry.queueID
-        recipients = e.recipients.map { Recipient(address: $0.address, status: $0.status.rawValue, replyCode: $0.replyCode, enhancedCode: $0.enhancedCode, replyText: $0.replyText) }
-        attempts = e.attempts.map { AttemptJSON(number: $0.number, at: $0.at, recipient: $0.recipient, outcome: $0.outcome, replyCode: $0.replyCode, enhancedCode: $0.enhancedCode, replyText: $0.replyText) }
-    }
-}
-
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -37,7 +37,7 @@ import Testing
         let entries = try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]]
         #expect(entries?.map { $0["status"] as? String } == ["sent", "partially-sent"])
         let recipients = entries?.last?["recipients"] as? [[String: Any]]
-        #expect(recipients?.last?["enhancedCode"] as? String == "5.1.1")
+        #expect(recipients?.last?["enhanced_code"] as? String == "5.1.1")
         #expect(try CLITests.herald(["log", "--config", config, "--status", "sent"], environment: env).stdout.contains("2fa sent"))
 
         let audit = try CLITests.herald(["audit", "--config", config], environment: env)

@@ -61,39 +61,15 @@ struct CronsimDifferentialTests {
         var string: String? { if case .string(let s) = self { return s } else { return nil } }
     }
 
-    static var oracleScript: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Peers/cron_oracle.py")
-    }
-
     static let oracleAvailable: Bool = {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import cronsim"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
+        (try? runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import cronsim"]).status) == 0
     }()
 
     static func runOracle(_ cases: [Case]) throws -> [Answer] {
         let encoder = JSONEncoder()
         var input = Data()
         for c in cases { input.append(try encoder.encode(c)); input.append(0x0A) }
-        let inputURL = FileManager.default.temporaryDirectory.appendingPathComponent("cron-oracle-\(UUID().uuidString).jsonl")
-        try input.write(to: inputURL)
-        defer { try? FileManager.default.removeItem(at: inputURL) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", oracleScript.path]
-        p.standardInput = try FileHandle(forReadingFrom: inputURL)
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let data = try Python.run("cron_oracle.py", [], stdin: input)
         let decoder = JSONDecoder()
         return try data.split(separator: 0x0A).map { try decoder.decode(Answer.self, from: Data($0)) }
     }

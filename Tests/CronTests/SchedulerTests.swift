@@ -177,13 +177,19 @@ struct ClockTests {
         #expect(clock.sleeperCount == 0)
     }
 
+    /// The service's loop: plan at the clock's now, commit, sleep until the plan's wake-up.
     @Test func schedulingLoopRunsEachSlotOnceAsTimeMoves() async throws {
         let clock = ManualWallClock(now: instant("2026-01-01T00:00:30Z"))
         let store = SlotStore()
         let s = CronSchedule(id: "five", tenantID: "t", expression: try CronExpression("*/5 * * * *"), zone: .utc, activeSince: instant("2026-01-01T00:00:00Z"))
         let planner = SchedulePlanner()
         let loop = Task {
-            try await planner.run(clock: clock, maxSleep: 3600, load: { ([s], await store.handled) }, commit: { await store.commit($0) })
+            while true {
+                let plan = planner.plan(schedules: [s], lastHandled: await store.handled, now: clock.now)
+                await store.commit(plan)
+                let limit = clock.now.addingTimeInterval(3600)
+                try await clock.sleep(until: min(plan.nextWakeUp ?? limit, limit))
+            }
         }
         for _ in 0..<3 {
             await clock.waitForSleepers(1)

@@ -38,8 +38,13 @@ public func runProcess(_ executable: URL, _ arguments: [String], environment: [S
     process.standardError = err
     process.standardInput = input
     try process.run()
-    input.fileHandleForWriting.write(stdin)
-    try input.fileHandleForWriting.close()
+    // Feed stdin on a thread of its own: a program that answers while it reads (a line per line)
+    // would otherwise fill its stdout pipe while this thread still writes, and both would wait.
+    let writer = input.fileHandleForWriting
+    Thread.detachNewThread {
+        writer.write(stdin)
+        try? writer.close()
+    }
     // Drain stderr on its own thread so a program that fills one pipe never blocks on the other.
     let errors = Drained(err.fileHandleForReading)
     let output = out.fileHandleForReading.readDataToEndOfFile()

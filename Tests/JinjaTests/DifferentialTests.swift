@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTestSupport
 import Testing
 @testable import Jinja
 
@@ -40,15 +41,8 @@ import Testing
         let input = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("jinja-corpus-\(ProcessInfo.processInfo.processIdentifier).json")
         try json.write(to: input, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: input) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", TestPaths.oracleScript.path, input.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, case .list(let results) = try Value.fromJSON(data) else {
+        let data = try? Python.run(TestPaths.oracleScript.lastPathComponent, [input.path])
+        guard let data, case .list(let results) = try Value.fromJSON(data) else {
             throw JinjaError(.runtime, "the Jinja2 oracle failed (is python3 with Jinja2 installed?)")
         }
         var map: [String: Outcome] = [:]

@@ -92,17 +92,9 @@ import HeraldTestSupport
         let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("idna-\(UUID().uuidString).py")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: scriptURL) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptURL.path]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(try JSONEncoder().encode(domains))
-        try input.fileHandleForWriting.close()
-        let expected = try JSONDecoder().decode([String].self, from: output.fileHandleForReading.readDataToEndOfFile())
-        process.waitUntilExit()
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", scriptURL.path], stdin: try JSONEncoder().encode(domains))
+        #expect(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
+        let expected = try JSONDecoder().decode([String].self, from: result.stdout)
         for (domain, ascii) in zip(domains, expected) {
             #expect(try EmailAddress("x@\(domain)").asciiDomain == ascii, "\(domain)")
         }

@@ -43,55 +43,6 @@ struct SMTPRoutes {
 struct LogRoutes {
     let core: HeraldCore
 
-    struct LogView: Encodable {
-        struct Recipient: Encodable {
-            var address: String
-            var status: String
-            var reply_code: Int?
-            var enhanced_code: String?
-            var reply: String?
-        }
-        struct AttemptView: Encodable {
-            var number: Int
-            var at: Date
-            var recipient: String?
-            var outcome: String
-            var reply_code: Int?
-            var reply: String?
-        }
-        var id: Int64
-        var tenant: String
-        var kind: String
-        var status: String
-        var subject: String
-        var message_id: String
-        var created_at: Date
-        var updated_at: Date
-        var next_attempt_at: Date?
-        var queue_id: String?
-        var recipients: [Recipient]
-        var attempts: [AttemptView]
-
-        init(_ e: LogEntry) {
-            id = e.entry.id!
-            tenant = e.entry.tenantID
-            kind = e.entry.kind.rawValue
-            status = e.entry.status.rawValue
-            subject = e.entry.subject
-            message_id = e.entry.messageID
-            created_at = e.entry.createdAt
-            updated_at = e.entry.updatedAt
-            next_attempt_at = e.entry.status.isFinal ? nil : e.entry.nextAttemptAt
-            queue_id = e.entry.queueID
-            recipients = e.recipients.map {
-                Recipient(address: $0.address, status: $0.status.rawValue, reply_code: $0.replyCode, enhanced_code: $0.enhancedCode, reply: $0.replyText)
-            }
-            attempts = e.attempts.map {
-                AttemptView(number: $0.number, at: $0.at, recipient: $0.recipient, outcome: $0.outcome, reply_code: $0.replyCode, reply: $0.replyText)
-            }
-        }
-    }
-
     struct Page<T: Encodable>: Encodable {
         var entries: [T]
         /// Pass as `before` for the next page; absent on the last page.
