@@ -10,6 +10,8 @@ import Store
 /// configured schedule and expire 2FA mails that are too late.
 public final class Deliverer: Sendable {
     let store: Store
+    /// The outbox's delivery operations: async, off the cooperative pool.
+    let outbox: any DeliveryOutbox
     let configuration: DeliveryConfiguration
     let clock: any WallClock
     let makeTransport: @Sendable () throws -> any MailTransport
@@ -34,6 +36,7 @@ public final class Deliverer: Sendable {
         self.observe = observe
         self.wakeUp = wakeUp
         self.store = store
+        outbox = store.outbox
         self.configuration = configuration
         self.clock = clock
         self.makeTransport = makeTransport
@@ -55,7 +58,7 @@ public final class Deliverer: Sendable {
         var transport: (any MailTransport)?
         do {
             loop: while !Task.isCancelled {
-                let claimed = try store.claim(owner: owner, now: clock.now, lease: configuration.lease, limit: configuration.claimBatch)
+                let claimed = try await outbox.claim(owner: owner, now: clock.now, lease: configuration.lease, limit: configuration.claimBatch)
                 if claimed.isEmpty {
                     // Idle: end the SMTP session rather than hold a connection the server will drop.
                     if let open = transport {
@@ -64,7 +67,7 @@ public final class Deliverer: Sendable {
                     }
                     if once { break loop }
                     let now = clock.now
-                    let wake = min(try store.nextDue() ?? .distantFuture, now.addingTimeInterval(configuration.pollInterval))
+                    let wake = min(try await outbox.nextDue() ?? .distantFuture, now.addingTimeInterval(configuration.pollInterval))
                     // Never a zero wait: should the store report something due that no claim can take,
                     // the worker idles instead of spinning.
                     let deadline = max(wake, now.addingTimeInterval(0.01))
@@ -78,8 +81,10 @@ public final class Deliverer: Sendable {
                 for (index, mail) in claimed.enumerated() {
                     // On shutdown the send in progress finishes; the rest of the batch stays queued.
                     // A more urgent mail waits for at most the send in progress.
-                    if index > 0, try Task.isCancelled || store.hasMoreUrgent(than: mail.entry.priority, now: clock.now) {
-                        try store.release(claimed[index...].map { $0.entry.id! }, owner: owner, now: clock.now)
+                    var handBack = index > 0 && Task.isCancelled
+                    if index > 0 && !handBack { handBack = try await outbox.hasMoreUrgent(than: mail.entry.priority, now: clock.now) }
+                    if handBack {
+                        try await outbox.release(claimed[index...].map { $0.entry.id! }, owner: owner, now: clock.now)
                         break
                     }
                     var transportError: Error?
@@ -102,14 +107,14 @@ public final class Deliverer: Sendable {
         let now = clock.now
         let id = entry.id!
         if let expiry = entry.expiresAt, expiry <= now {
-            try store.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: now,
+            try await outbox.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: now,
                                              recipients: mail.pendingRecipients.map { .init(address: $0, outcome: .expired) },
                                              queueID: nil, retryAt: nil))
             return
         }
         if entry.attempts > configuration.retryDelays.count {
             // Only sends that never reported back (a worker stopped mid-send) bring an entry here.
-            try store.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: now,
+            try await outbox.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: now,
                                              recipients: mail.pendingRecipients.map {
                                                  .init(address: $0, outcome: .permanent,
                                                        replyText: "gave up after \(entry.attempts) attempts that ended without a result (the worker stopped mid-send)")
@@ -119,11 +124,11 @@ public final class Deliverer: Sendable {
         }
         // The lease may have run out while earlier mails of the batch were sent; then another
         // worker has this one and sending it here would send it twice.
-        guard try store.renewLease(id, owner: owner, now: now, lease: configuration.lease) else {
+        guard try await outbox.renewLease(id, owner: owner, now: now, lease: configuration.lease) else {
             logger.info("lease lost before sending; left to its new owner", metadata: ["herald.outbox.id": "\(id)"])
             return
         }
-        let suppressed = try store.suppressed(mail.pendingRecipients, tenantID: entry.tenantID)
+        let suppressed = try await outbox.suppressed(mail.pendingRecipients, tenantID: entry.tenantID)
         var results = mail.pendingRecipients.filter(suppressed.contains).map {
             AttemptResult.Recipient(address: $0, outcome: .suppressed, replyText: "on the tenant's suppression list")
         }
@@ -162,7 +167,7 @@ public final class Deliverer: Sendable {
                 return r
             }
         }
-        let status = try store.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: clock.now, recipients: results,
+        let status = try await outbox.complete(AttemptResult(outboxID: id, leaseOwner: owner, at: clock.now, recipients: results,
                                                       queueID: queueID, retryAt: retryAt))
         var metadata: Logger.Metadata = [
             "herald.outbox.id": "\(id)", "herald.outbox.kind": "\(entry.kind.rawValue)",

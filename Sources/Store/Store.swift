@@ -28,6 +28,8 @@ public final class Store: Sendable {
     let durability: Durability
     /// Acceptance of mails by concurrent callers, one transaction and one flush per batch.
     let groupCommit: GroupCommit
+    /// Where async callers' blocking operations run (``outbox``).
+    let databaseThreads = DatabaseThreads()
 
     /// Opens (creating when needed) the database at `path` and brings its schema up to date.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/open`` naming the path and the cause.
