@@ -44,7 +44,8 @@ private func timeTicks(_ start: Date, _ end: Date, zone: TimeZone) -> [(Date, St
     let formatter = ReportFormat.formatter(step >= 86_400 ? "dd.MM." : (span > 86_400 ? "dd.MM. HH:mm" : "HH:mm"), zone: zone)
     var ticks: [(Date, String)] = []
     let offset = Double(zone.secondsFromGMT(for: start))
-    var local = (floor((start.timeIntervalSince1970 + offset) / step) + 1) * step
+    // From the first step at or after the start: a period that begins at midnight shows its first day.
+    var local = ceil((start.timeIntervalSince1970 + offset) / step) * step
     // Bounded: with absurd instants `local += step` may not move at all.
     for _ in 0..<64 {
         let guess = local - offset
