@@ -26,10 +26,10 @@ enum HTTPFetcher {
         do {
             body = try await HTTPGet.fetch(url, headers: headers, timeout: source.timeoutSeconds ?? 30, on: queue)
         } catch let error as HTTPGet.Failure {
-            throw ServiceError(.failed, field: "parameters.source", "report data: \(error.message)")
+            throw ServiceError(.failed, field: "parameters.source", "report data: \(error.message)", transient: true)
         }
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
-            throw ServiceError(.failed, field: "parameters.source", "report data: the source did not answer with a JSON object")
+            throw ServiceError(.failed, field: "parameters.source", "report data: the source did not answer with a JSON object", transient: true)
         }
         return object
     }

@@ -117,28 +117,20 @@ extension HeraldCore {
         }
     }
 
-    /// The mail that tells a tenant's admin about an overdue slot; nil without an admin address.
+    /// The mail that tells a tenant's admin about an overdue slot, from the `watchdog` templates
+    /// in the tenant's language; nil without an admin address.
     func overdueMail(for run: ReportRun, now: Date) throws -> NewMail? {
         guard let tenant = try store.tenant(run.tenantID), let admin = tenant.adminEmail else { return nil }
-        let de = tenant.locale == "de"
         let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
-        let when = Formats.dateTime(run.slot, zone: zone, locale: tenant.locale)
-        let reason = run.status == .enqueued
-            ? (de ? "der Mailserver hat die Mail noch nicht angenommen" : "the mail server has not accepted the mail yet")
-            : run.detail ?? (de ? "noch nicht erstellt" : "not rendered yet")
-        let minutes = Int(configuration.watchdogDelay / 60)
-        var message = MailMessage(from: try currentComposer().from)
-        message.to = [try Mailbox(parsing: admin, field: "adminEmail")]
-        message.subject = de ? "Bericht nicht versandt: Zeitplan \(run.scheduleID), fällig \(when)"
-                             : "Report not sent: schedule \(run.scheduleID), due \(when)"
-        message.text = de
-            ? "Der Bericht des Zeitplans \(run.scheduleID), fällig am \(when), wurde nicht innerhalb von \(minutes) Minuten versandt.\n\nStatus: \(run.status.rawValue)\nGrund: \(reason)\n\nDas Benachrichtigungsprotokoll zeigt Einzelheiten.\n"
-            : "The report of schedule \(run.scheduleID), due \(when), was not sent within \(minutes) minutes.\n\nStatus: \(run.status.rawValue)\nReason: \(reason)\n\nThe notification log has the details.\n"
-        message.extraHeaders = [HeaderField(name: "Auto-Submitted", value: "auto-generated")]
-        let encoded = try MessageWriter(timeZone: zone).encode(message)
-        return NewMail(tenantID: tenant.id, kind: .alert, message: Data(encoded.bytes), messageID: encoded.messageID,
-                       subject: message.subject, mailFrom: encoded.mailFrom, recipients: encoded.recipients,
-                       idempotencyKey: "watchdog:\(run.scheduleID):\(Int64(run.slot.timeIntervalSince1970))")
+        let context: [String: Any] = [
+            "run": ["schedule_id": run.scheduleID, "due": Formats.dateTime(run.slot, zone: zone, locale: tenant.locale),
+                    "status": run.status.rawValue, "detail": run.detail ?? ""],
+            "delay_minutes": Int(configuration.watchdogDelay / 60),
+        ]
+        let custom = try jobs.customTemplates(tenant: tenant, kind: .watchdog)
+        return try currentComposer().compose(MailComposer.Envelope(
+            tenant: tenant, kind: .watchdog, locale: tenant.locale, recipients: [admin], context: context, custom: custom[tenant.locale],
+            idempotencyKey: "watchdog:\(run.scheduleID):\(Int64(run.slot.timeIntervalSince1970))"), now: now)
     }
 
     /// The report workers: render pending runs, one per report thread, until cancelled. A thread
@@ -228,7 +220,7 @@ extension HeraldCore {
             // A data source that did not answer, or a busy database, may do better soon: the run is
             // tried again after 1, 5 and 15 minutes before it counts as failed. A template or data
             // error would fail the same way again.
-            let passing = error is StoreError || (error as? ServiceError).map { $0.field == "parameters.source" } == true
+            let passing = error is StoreError || (error as? ServiceError)?.isTransient == true
             if passing, run.attempts < Self.reportRetryDelays.count {
                 let retryAt = clock.now.addingTimeInterval(Self.reportRetryDelays[run.attempts])
                 try? store.retryRun(run, detail: "attempt \(run.attempts + 1) failed, next at \(Formats.iso(retryAt)): \(detail)",

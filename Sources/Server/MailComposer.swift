@@ -7,11 +7,13 @@ import Store
 /// Kinds of mail with templates, as the template folders and the API name them.
 public enum TemplateKind: String, Sendable, CaseIterable, Codable {
     case alert, recovery, acknowledgement, digest, report, twoFactor = "2fa", test
+    /// The watchdog's mail to a tenant's admin about a report slot not sent in time.
+    case watchdog
 
     /// The outbox lane the kind's mails take.
     var mailKind: MailKind {
         switch self {
-        case .alert, .recovery, .acknowledgement: .alert
+        case .alert, .recovery, .acknowledgement, .watchdog: .alert
         case .digest: .digest
         case .report: .report
         case .twoFactor: .twoFactor

@@ -112,7 +112,7 @@ public struct ReportJobs: Sendable {
             }
         } else {
             guard let configured = dataSources[source] else {
-                throw ServiceError(.failed, field: "parameters.source", "the data source \"\(source)\" is no longer configured: add it again under service.dataSources in the configuration file, or change the schedule's parameters.source")
+                throw ServiceError(.failed, field: "parameters.source", "the data source \"\(source)\" is no longer configured: add it again under service.dataSources in the configuration file, or change the schedule's parameters.source", transient: true)
             }
             data = try await HTTPFetcher.fetchJSON(configured, tenant: request.tenant.id, report: request.report,
                                                    period: period, environment: environment)

@@ -42,13 +42,18 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
     public var location: [String: String]?
     /// For `.rateLimited`: the seconds after which the request may succeed (`Retry-After`).
     public var retryAfter: Int?
+    /// True when the same work may succeed if tried again later (a data source that did not
+    /// answer); false when it would fail the same way (a template or data error).
+    public var isTransient: Bool
 
-    public init(_ code: Code, field: String? = nil, _ message: String, location: [String: String]? = nil, retryAfter: Int? = nil) {
+    public init(_ code: Code, field: String? = nil, _ message: String, location: [String: String]? = nil, retryAfter: Int? = nil,
+                transient: Bool = false) {
         self.code = code
         self.field = field
         self.message = message
         self.location = location
         self.retryAfter = retryAfter
+        isTransient = transient
     }
 
     public var description: String { field.map { "\($0): \(message)" } ?? message }

@@ -13,11 +13,11 @@ import Reports
         try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }
 
-    /// Every (root, name, context) to render: 7 mail kinds × 2 locales × 3 parts, 3 reports × 2 locales.
+    /// Every (root, name, context) to render: 8 mail kinds × 2 locales × 3 parts, 3 reports × 2 locales.
     static func requests() throws -> [(root: URL, name: String, context: [String: Any])] {
         var out: [(URL, String, [String: Any])] = []
         let mail = templates.appendingPathComponent("mail")
-        for kind in ["alert", "recovery", "acknowledgement", "digest", "report", "2fa", "test"] {
+        for kind in ["alert", "recovery", "acknowledgement", "digest", "report", "2fa", "test", "watchdog"] {
             let sample = try json(mail.appendingPathComponent("samples/\(kind).json"))
             for locale in ["de", "en"] {
                 for part in ["subject.txt.j2", "body.txt.j2", "body.html.j2"] {
@@ -58,7 +58,7 @@ import Reports
             #expect(ours == oracle, "\(request.root.lastPathComponent)/\(request.name) differs from Jinja2")
             if ours == oracle { matched += 1 }
         }
-        #expect(matched == 48)
+        #expect(matched == 54)
     }
 
     /// The locale filters against the same patterns on Babel (CLDR's Python library): numbers
