@@ -7,9 +7,10 @@ import GRDB
 /// A caller hears back only after the shared commit, so each keeps its promise — with
 /// ``Store/Durability/full`` a mail is on disk before its caller hears "accepted" — while the
 /// disk flushes once per batch instead of once per caller. A body that fails rolls back its own
-/// savepoint and fails its own caller; the others commit. Bodies run one after another on the
-/// writer's thread, never on Swift's cooperative pool; a batch takes what queued while the
-/// previous one committed, at most ``maxBatch`` bodies.
+/// savepoint and fails its own caller; the others commit (when its error made SQLite roll back the
+/// whole transaction, as a full disk does, the others run again in the next batch, once). Bodies
+/// run one after another on the writer's thread, never on Swift's cooperative pool; a batch takes
+/// what queued while the previous one committed, at most ``maxBatch`` bodies.
 final class GroupCommit: @unchecked Sendable {
     /// One caller's body and how to tell it the outcome once the batch has committed.
     private struct Item {
@@ -17,19 +18,23 @@ final class GroupCommit: @unchecked Sendable {
         let run: (Database) throws -> Void
         /// Called once after the commit (nil) or with the error that failed this body or the batch.
         let finish: (Error?) -> Void
+        /// Put back once already after another body's error rolled its batch back.
+        var retried = false
     }
 
     /// The most bodies one transaction takes: bounds how long the first caller of a batch waits.
     static let maxBatch = 512
 
     private let pool: DatabasePool
+    private let durability: Store.Durability
     private let lock = NSLock()
     private var pending: [Item] = []
     private var draining = false
     private let thread = DispatchQueue(label: "herald.store.group-commit", qos: .userInitiated)
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, durability: Store.Durability) {
         self.pool = pool
+        self.durability = durability
     }
 
     /// Runs `body` in the next shared transaction and returns its result after that transaction
@@ -47,6 +52,8 @@ final class GroupCommit: @unchecked Sendable {
     /// that thread until the shared transaction has committed. Never call it on Swift's
     /// cooperative pool or from a body.
     func writeWaiting<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+        // From a body it would wait for itself.
+        dispatchPrecondition(condition: .notOnQueue(thread))
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         submit(Item(run: { db in box.value = try body(db) }, finish: { error in
@@ -79,22 +86,47 @@ final class GroupCommit: @unchecked Sendable {
             }
             guard !batch.isEmpty else { return }
             var failures = [Error?](repeating: nil, count: batch.count)
+            // The body whose error made SQLite roll back the whole transaction (a full disk, an I/O
+            // error), not just its savepoint.
+            var aborting: Int?
             do {
-                try pool.write { db in
-                    for (index, item) in batch.enumerated() {
-                        do {
-                            try db.inSavepoint {
-                                try item.run(db)
-                                return .commit
+                try pool.writeWithoutTransaction { db in
+                    // A delivery's bookkeeping lowers `synchronous` between its transactions; an
+                    // acceptance always commits at the store's level.
+                    if durability == .full { try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
+                    try db.inTransaction(.immediate) {
+                        for (index, item) in batch.enumerated() {
+                            do {
+                                try db.inSavepoint {
+                                    try item.run(db)
+                                    return .commit
+                                }
+                            } catch {
+                                failures[index] = error
+                                if !db.isInsideTransaction {
+                                    aborting = index
+                                    throw error
+                                }
                             }
-                        } catch {
-                            failures[index] = error
                         }
+                        return .commit
                     }
                 }
             } catch {
-                // The commit itself failed: nothing of the batch is on disk.
-                failures = failures.map { $0 ?? error }
+                // Nothing of the batch is on disk. When one body's error rolled it all back, the
+                // others did nothing wrong: they go again in the next batch, once.
+                var again: [Item] = []
+                for (index, item) in batch.enumerated() {
+                    if let aborting, index != aborting, !item.retried {
+                        var retry = item
+                        retry.retried = true
+                        again.append(retry)
+                    } else {
+                        item.finish(Store.mapped(failures[index] ?? error))
+                    }
+                }
+                if !again.isEmpty { lock.withLock { pending.insert(contentsOf: again, at: 0) } }
+                continue
             }
             for (item, failure) in zip(batch, failures) {
                 item.finish(failure.map(Store.mapped))

@@ -51,7 +51,7 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
             }
             try Self.migrator.migrate(pool)
-            groupCommit = GroupCommit(pool: pool)
+            groupCommit = GroupCommit(pool: pool, durability: durability)
         } catch {
             throw StoreError(.open, "database: cannot open \(path) (\(error)); check the path and its permissions",
                              underlying: error as? DatabaseError)
