@@ -130,8 +130,7 @@ extension HeraldCore {
         var from = configuration.from
         if let request {
             let stored = try validated(request).settings
-            settings = SMTPSettings(host: stored.host, port: stored.port, tls: stored.tls, username: stored.username)
-            settings.password = try stored.passwordSealed.map { Secret(try secrets.open($0)) }
+            settings = try self.settings(stored)
             from = stored.from
         } else {
             guard let current = try smtpSettings() else {

@@ -84,13 +84,16 @@ public final class HeraldCore: Sendable {
     /// The SMTP settings in force: stored through the API, else from the configuration file; nil
     /// when there are none (mail then goes to the file transport).
     func smtpSettings() throws -> SMTPSettings? {
-        if let stored = try storedSMTP() {
-            var settings = SMTPSettings(host: stored.host, port: stored.port, tls: stored.tls, username: stored.username)
-            settings.password = try stored.passwordSealed.map { Secret(try secrets.open($0)) }
-            if let ca = configuration.smtp?.caFile { settings.caFile = ca }
-            return settings
-        }
-        return configuration.smtp
+        try storedSMTP().map(settings) ?? configuration.smtp
+    }
+
+    /// Stored SMTP settings as the transport takes them: the password unsealed, and the
+    /// configuration's CA file (a file on this machine, not a stored setting).
+    func settings(_ stored: StoredSMTP) throws -> SMTPSettings {
+        var settings = SMTPSettings(host: stored.host, port: stored.port, tls: stored.tls, username: stored.username)
+        settings.password = try stored.passwordSealed.map { Secret(try secrets.open($0)) }
+        if let ca = configuration.smtp?.caFile { settings.caFile = ca }
+        return settings
     }
 
     /// The composer with the From in force (the stored settings' From wins over the configuration's).

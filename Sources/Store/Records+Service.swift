@@ -2,10 +2,8 @@ import Foundation
 import GRDB
 
 /// An API token of a tenant; only its SHA-256 is stored.
-public struct APIToken: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct APIToken: Codable, Sendable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "apiToken"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     /// Lower-case hex SHA-256 of the token.
     public var hash: String
     public var tenantID: String
@@ -22,10 +20,8 @@ public struct APIToken: Codable, Sendable, FetchableRecord, PersistableRecord {
 
 /// A report schedule. The store keeps the definition as the JSON the service gives it; the
 /// service owns its shape and validation.
-public struct ScheduleRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct ScheduleRecord: Codable, Sendable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "schedule"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: String
     public var tenantID: String
     /// The schedule's definition as JSON.
@@ -65,10 +61,8 @@ public enum ReportRunStatus: String, Codable, Sendable, DatabaseValueConvertible
 
 /// One slot (schedule, instant) and what became of it: the record that keeps a restart from
 /// running a slot twice or skipping it without a trace.
-public struct ReportRun: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct ReportRun: Codable, Sendable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "reportRun"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var scheduleID: String
     public var slot: Date
     public var tenantID: String
@@ -105,10 +99,8 @@ public struct ReportRun: Codable, Sendable, FetchableRecord, PersistableRecord {
 }
 
 /// A tenant's own mail templates for one kind and locale.
-public struct CustomTemplate: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct CustomTemplate: Codable, Sendable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "customTemplate"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var tenantID: String
     public var kind: String
     public var locale: String
@@ -129,10 +121,8 @@ public struct CustomTemplate: Codable, Sendable, FetchableRecord, PersistableRec
 }
 
 /// A state change of a host's service, as received from the monitoring product.
-public struct AlertEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+public struct AlertEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "alertEvent"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: Int64?
     public var tenantID: String
     public var host: String
@@ -155,10 +145,8 @@ public struct AlertEvent: Codable, Sendable, FetchableRecord, MutablePersistable
 }
 
 /// The open problem of a host's service and the Message-ID its recovery threads under.
-public struct AlertProblem: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct AlertProblem: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "alertProblem"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var tenantID: String
     public var host: String
     public var service: String
@@ -180,10 +168,8 @@ public struct AlertProblem: Codable, Sendable, Equatable, FetchableRecord, Persi
 }
 
 /// An event waiting for its digest window to close.
-public struct DigestEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+public struct DigestEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "digestEvent"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: Int64?
     public var tenantID: String
     /// The channel (recipients, locale, window) as the service keys it.
@@ -203,10 +189,8 @@ public struct DigestEvent: Codable, Sendable, FetchableRecord, MutablePersistabl
 }
 
 /// A 2FA code sent to an address: only its hash is kept.
-public struct TwoFactorChallenge: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct TwoFactorChallenge: Codable, Sendable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "twoFactor"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: String
     public var tenantID: String
     public var address: String

@@ -10,6 +10,18 @@ extension Date {
     init(stored: Double) { self.init(timeIntervalSince1970: stored) }
 }
 
+/// A record whose instants the database keeps as seconds since 1970 (a REAL column): one date
+/// strategy for every record, so that SQL comparing instants (`nextAttemptAt <= ?`) compares numbers.
+public protocol UnixTimeRecord {}
+
+extension FetchableRecord where Self: UnixTimeRecord {
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+}
+
+extension EncodableRecord where Self: UnixTimeRecord {
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+}
+
 /// The kind of a mail, which decides its priority lane.
 public enum MailKind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     case twoFactor = "2fa", alert, digest, report, test
@@ -39,10 +51,8 @@ public enum RecipientStatus: String, Codable, Sendable, DatabaseValueConvertible
 
 /// One mail in the outbox: the envelope sender and its state. The MIME bytes live in their own
 /// table, written once, so the frequent state updates stay small rows.
-public struct OutboxEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+public struct OutboxEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "outbox"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: Int64?
     public var tenantID: String
     public var kind: MailKind
@@ -112,10 +122,8 @@ extension OutboxEntry {
 }
 
 /// One envelope recipient of an outbox entry, with the server's last word about it.
-public struct OutboxRecipient: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct OutboxRecipient: Codable, Sendable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "outboxRecipient"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var outboxID: Int64
     public var address: String
     public var status: RecipientStatus
@@ -148,10 +156,8 @@ extension OutboxRecipient {
 }
 
 /// One delivery attempt for one recipient (or for the whole message when it failed before the recipients).
-public struct Attempt: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+public struct Attempt: Codable, Sendable, FetchableRecord, MutablePersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "attempt"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: Int64?
     public var outboxID: Int64
     public var number: Int
@@ -167,10 +173,8 @@ public struct Attempt: Codable, Sendable, FetchableRecord, MutablePersistableRec
 }
 
 /// An append-only record of who did what when.
-public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "audit"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: Int64?
     public var at: Date
     /// Who acted: `system`, `admin`, `cli`, a tenant token's name...
@@ -195,10 +199,8 @@ public struct AuditEntry: Codable, Sendable, FetchableRecord, MutablePersistable
 }
 
 /// An address a tenant's mails are no longer sent to, after a permanent "no such user" answer.
-public struct Suppression: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct Suppression: Codable, Sendable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "suppression"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var tenantID: String
     public var address: String
     public var reason: String
@@ -209,20 +211,16 @@ public struct Suppression: Codable, Sendable, FetchableRecord, PersistableRecord
 }
 
 /// A key-value setting (SMTP settings and the like), changed through the store so changes are audited.
-public struct Setting: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct Setting: Codable, Sendable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "setting"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var key: String
     public var value: String
     public var updatedAt: Date
 }
 
 /// A tenant of the monitoring product.
-public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "tenant"
-    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     public var id: String
     public var name: String
     public var locale: String
