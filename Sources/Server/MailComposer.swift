@@ -51,9 +51,20 @@ public struct MailComposer: Sendable {
     private(set) var from: Mailbox
 
     /// - Parameter reportsDirectory: ReportTemplates/, whose `mail/` holds the defaults.
-    /// - Throws: ``ServiceError`` when `from` is not a mailbox.
+    /// - Throws: ``ServiceError`` when `from` is not a mailbox, or `.configuration` naming the
+    ///   first default template that is missing (every kind needs a subject and a text body in
+    ///   every locale: a mail that cannot be made would be lost, not late).
     public init(reportsDirectory: URL, from: String) throws {
         mailDirectory = reportsDirectory.appendingPathComponent("mail")
+        for kind in TemplateKind.allCases {
+            for locale in supportedLocales {
+                let names = Self.names(kind, locale)
+                for name in [names.subject, names.text] where !FileManager.default.fileExists(atPath: mailDirectory.appendingPathComponent(name).path) {
+                    throw ServiceError(.configuration, field: "reportsDirectory",
+                                       "the default mail template \(mailDirectory.appendingPathComponent(name).path) is missing; point HERALD_REPORTS_DIR at the ReportTemplates folder of this release")
+                }
+            }
+        }
         defaults = Environment(loader: DirectoryLoader(searchPath: [mailDirectory]), configuration: Self.configuration(strict: false), contextFilters: FormatFilters.all)
         strictDefaults = Environment(loader: DirectoryLoader(searchPath: [mailDirectory]), configuration: Self.configuration(strict: true), contextFilters: FormatFilters.all)
         self.from = try Self.sender(from)
