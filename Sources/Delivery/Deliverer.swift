@@ -9,7 +9,6 @@ import Store
 /// rest), send them over their transport, record every attempt, retry temporary failures on the
 /// configured schedule and expire 2FA mails that are too late.
 public final class Deliverer: Sendable {
-    let store: Store
     /// The outbox's delivery operations: async, off the cooperative pool.
     let outbox: any DeliveryOutbox
     let configuration: DeliveryConfiguration
@@ -35,7 +34,6 @@ public final class Deliverer: Sendable {
         self.logger = logger
         self.observe = observe
         self.wakeUp = wakeUp
-        self.store = store
         outbox = store.outbox
         self.configuration = configuration
         self.clock = clock
@@ -81,9 +79,7 @@ public final class Deliverer: Sendable {
                 for (index, mail) in claimed.enumerated() {
                     // On shutdown the send in progress finishes; the rest of the batch stays queued.
                     // A more urgent mail waits for at most the send in progress.
-                    var handBack = index > 0 && Task.isCancelled
-                    if index > 0 && !handBack { handBack = try await outbox.hasMoreUrgent(than: mail.entry.priority, now: clock.now) }
-                    if handBack {
+                    if index > 0, Task.isCancelled ? true : try await outbox.hasMoreUrgent(than: mail.entry.priority, now: clock.now) {
                         try await outbox.release(claimed[index...].map { $0.entry.id! }, owner: owner, now: clock.now)
                         break
                     }

@@ -33,14 +33,12 @@ public enum FormatFilters {
             try args.checkFormat("percent", names: ["decimals", "method"])
             guard let x = try number(value, "percent") else { return .none }
             let places = try decimals(args, default: 2)
-            let rounded: Double
             switch args.get(1, "method")?.description ?? "common" {
-            case "common": rounded = x
-            case "floor": rounded = ReportFormat.floorTo(x, decimals: places)
-            case "ceil": rounded = -ReportFormat.floorTo(-x, decimals: places)
+            case "common": return .string(ReportFormat.percent(x, decimals: places, locale: locale(context)))
+            case "floor": return .string(ReportFormat.percentDown(x, decimals: places, locale: locale(context)))
+            case "ceil": return .string(ReportFormat.percent(-ReportFormat.floorTo(-x, decimals: places), decimals: places, locale: locale(context)))
             case let other: throw JinjaError(.type, "percent(): method must be 'common', 'floor' or 'ceil', not '\(other)'")
             }
-            return .string(ReportFormat.number(rounded, decimals: places, locale: locale(context)) + "\u{A0}%")
         },
         "duration": { value, args, context in
             try args.checkFormat("duration", names: ["unit"])

@@ -9,10 +9,16 @@ public enum ReportFormat {
         numberFormatter(decimals: decimals, locale: locale).string(from: NSNumber(value: x + 0)) ?? String(x)
     }
 
+    /// A percentage (`99.5` is 99.5 %) with `decimals` decimals, rounded half to even:
+    /// `99,50 %` / `99.50 %`, the sign after a no-break space.
+    public static func percent(_ x: Double, decimals: Int, locale: String) -> String {
+        number(x, decimals: decimals, locale: locale) + "\u{A0}%"
+    }
+
     /// A percentage rounded down to `decimals` decimals, so that a value below a target never
     /// shows as the target: `99.4999` is `99.49 %`, not `99.50 %`.
     public static func percentDown(_ x: Double, decimals: Int, locale: String) -> String {
-        number(floorTo(x, decimals: decimals), decimals: decimals, locale: locale) + "\u{A0}%"
+        percent(floorTo(x, decimals: decimals), decimals: decimals, locale: locale)
     }
 
     /// `x` rounded down to `decimals` decimals.
@@ -232,7 +238,7 @@ public enum AvailabilityFigures {
             "availability_label": mean.map { ReportFormat.percentDown($0, decimals: decimals, locale: locale) } ?? ReportFormat.noData(locale: locale),
             "outages": outages, "outages_label": ReportFormat.number(Double(outages), decimals: 0, locale: locale),
             "breaches": breaches, "services": services, "no_data": noData,
-            "sla_target_label": ReportFormat.number(target, decimals: max(2, decimalsOf(target)), locale: locale) + "\u{A0}%",
+            "sla_target_label": ReportFormat.percent(target, decimals: max(2, decimalsOf(target)), locale: locale),
         ] as [String: Any]
     }
 
