@@ -45,7 +45,7 @@ public struct ReportJobs: Sendable {
         let custom = try customTemplates(tenant: request.tenant, kind: .report)
         for locale in byLocale.keys.sorted() {
             let period = request.period.resolve(at: request.instant, zone: request.zone, locale: locale)
-            let (data, summary) = try await reportData(request, period: period, locale: locale)
+            let (data, summary) = try await reportData(request, period: period, locale: locale, on: pool)
             let pdf = try await render(request.report, data: data, locale: locale, zone: request.zone, on: pool)
             let title = request.parameters["title"]?.string ?? Self.title(request.report, locale: locale)
             let fileName = "\(title) \(period.label).pdf".replacingOccurrences(of: "/", with: "-")
@@ -96,20 +96,24 @@ public struct ReportJobs: Sendable {
     }
 
     /// The report's data and the summary lines the mail shows.
-    func reportData(_ request: Request, period: ReportPeriod, locale: String) async throws -> ([String: Any], [[String: String]]) {
+    /// - Parameter pool: where the history is read and its figures computed (database and CPU work).
+    func reportData(_ request: Request, period: ReportPeriod, locale: String, on pool: WorkerPool) async throws -> ([String: Any], [[String: String]]) {
         var data: [String: Any]
         let source = request.parameters["source"]?.string ?? "history"
         if source == "history" {
-            let events = try store.alertHistory(tenantID: request.tenant.id, start: period.start, end: period.end)
-            switch request.report {
-            case "availability":
-                data = HistoryData.availability(events, period: period, group: request.parameters["group"]?.string,
-                                                slaTarget: request.parameters["sla_target"]?.number ?? 99.9)
-            case "metrics":
-                data = HistoryData.metrics(events, period: period, slaTarget: request.parameters["sla_target"]?.number, locale: locale)
-            default:
-                data = HistoryData.alertSummary(events, period: period)
-            }
+            let store = store
+            data = try await pool.run {
+                let events = try store.alertHistory(tenantID: request.tenant.id, start: period.start, end: period.end)
+                switch request.report {
+                case "availability":
+                    return HandOver(HistoryData.availability(events, period: period, group: request.parameters["group"]?.string,
+                                                             slaTarget: request.parameters["sla_target"]?.number ?? 99.9))
+                case "metrics":
+                    return HandOver(HistoryData.metrics(events, period: period, slaTarget: request.parameters["sla_target"]?.number, locale: locale))
+                default:
+                    return HandOver(HistoryData.alertSummary(events, period: period))
+                }
+            }.value
         } else {
             guard let configured = dataSources[source] else {
                 throw ServiceError(.failed, field: "parameters.source", "the data source \"\(source)\" is no longer configured: add it again under service.dataSources in the configuration file, or change the schedule's parameters.source", transient: true)
@@ -192,4 +196,11 @@ public enum Plan: String, Sendable, Codable, CaseIterable {
 
     /// Custom mail templates need Pro or above.
     var allowsCustomTemplates: Bool { self != .free }
+}
+
+/// Report data made on a pool thread and handed to the waiting task: `@unchecked Sendable`
+/// because the dictionary is built by the job and only read after it, never shared.
+private struct HandOver: @unchecked Sendable {
+    let value: [String: Any]
+    init(_ value: [String: Any]) { self.value = value }
 }
