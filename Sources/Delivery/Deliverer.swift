@@ -13,7 +13,7 @@ public final class Deliverer: Sendable {
     let outbox: any DeliveryOutbox
     let configuration: DeliveryConfiguration
     let clock: any WallClock
-    let makeTransport: @Sendable () throws -> any MailTransport
+    let makeTransport: @Sendable () async throws -> any MailTransport
     let ownerPrefix: String
     let logger: Logger
     let observe: (@Sendable (MailKind, Duration) -> Void)?
@@ -25,16 +25,17 @@ public final class Deliverer: Sendable {
     ///   - wakeUp: fired when a mail is put into the outbox; idle workers then look at once
     ///     instead of at their next poll.
     ///   - observe: told each send's kind and duration (for metrics).
+    ///   - outbox: the outbox to deliver from (``Store`` for SQLite).
     ///   - makeTransport: makes one transport per worker (e.g. an ``SMTPSession``).
-    public init(store: Store, configuration: DeliveryConfiguration = DeliveryConfiguration(), clock: any WallClock,
+    public init(outbox: any DeliveryOutbox, configuration: DeliveryConfiguration = DeliveryConfiguration(), clock: any WallClock,
                 logger: Logger = Logger(label: "herald.delivery", factory: { _ in SwiftLogNoOpLogHandler() }),
                 wakeUp: WakeSignal? = nil,
                 observe: (@Sendable (MailKind, Duration) -> Void)? = nil,
-                makeTransport: @escaping @Sendable () throws -> any MailTransport) {
+                makeTransport: @escaping @Sendable () async throws -> any MailTransport) {
         self.logger = logger
         self.observe = observe
         self.wakeUp = wakeUp
-        outbox = store.outbox
+        self.outbox = outbox
         self.configuration = configuration
         self.clock = clock
         self.makeTransport = makeTransport
@@ -85,7 +86,7 @@ public final class Deliverer: Sendable {
                     }
                     var transportError: Error?
                     if transport == nil {
-                        do { transport = try makeTransport() } catch { transportError = error }
+                        do { transport = try await makeTransport() } catch { transportError = error }
                     }
                     try await deliver(mail, owner: owner, transport: transport, transportError: transportError)
                 }

@@ -10,23 +10,18 @@ public enum HTTPGet {
         public var description: String { message }
     }
 
-    /// Fetches `url` and returns the body when the status is 2xx. Runs the transfer on `queue`,
-    /// never on the cooperative pool.
+    /// Fetches `url` and returns the body when the status is 2xx. Blocks the calling thread for
+    /// the transfer: call it from a thread of the caller's own pool, never the cooperative pool.
     /// - Parameters:
     ///   - headers: request headers (`Name: value`); never logged, never in errors.
     ///   - maxBytes: a longer body is an error.
     /// - Throws: ``Failure`` naming the status or the transfer error.
-    public static func fetch(_ url: String, headers: [String], timeout: Double, maxBytes: Int = 64 << 20,
-                             on queue: DispatchQueue) async throws -> Data {
+    public static func fetch(_ url: String, headers: [String], timeout: Double, maxBytes: Int = 64 << 20) throws -> Data {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = parsed.host, !host.isEmpty else {
             throw Failure(message: "\"\(url)\" is not an http(s) URL")
         }
-        return try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Result { try perform(url, host: host, headers: headers, timeout: timeout, maxBytes: maxBytes) })
-            }
-        }
+        return try perform(url, host: host, headers: headers, timeout: timeout, maxBytes: maxBytes)
     }
 
     private final class Sink {

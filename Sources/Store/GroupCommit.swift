@@ -48,23 +48,6 @@ final class GroupCommit: @unchecked Sendable {
         }
     }
 
-    /// ``write(_:)`` for a caller on a thread of its own (a route's blocking work, a CLI): blocks
-    /// that thread until the shared transaction has committed. Never call it on Swift's
-    /// cooperative pool or from a body.
-    func writeWaiting<T>(_ body: @escaping (Database) throws -> T) throws -> T {
-        // From a body it would wait for itself.
-        dispatchPrecondition(condition: .notOnQueue(thread))
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        submit(Item(run: { db in box.value = try body(db) }, finish: { error in
-            box.failure = error
-            done.signal()
-        }))
-        done.wait()
-        if let failure = box.failure { throw failure }
-        return box.value!
-    }
-
     private func submit(_ item: Item) {
         let start = lock.withLock { () -> Bool in
             pending.append(item)
@@ -135,9 +118,8 @@ final class GroupCommit: @unchecked Sendable {
     }
 }
 
-/// A body's result (or failure) handed to its caller: written on the writer's thread before the
-/// caller is resumed or signalled, read by the caller after.
+/// A body's result handed to its caller: written on the writer's thread before the caller is
+/// resumed, read by the caller after.
 private final class ResultBox<T>: @unchecked Sendable {
     var value: T?
-    var failure: Error?
 }

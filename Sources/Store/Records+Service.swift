@@ -127,12 +127,11 @@ public struct AlertEvent: Codable, Sendable, FetchableRecord, MutablePersistable
     public var tenantID: String
     public var host: String
     public var service: String
-    /// `OK`, `WARN`, `CRIT` or `NO_DATA`.
-    public var status: String
+    public var status: AlertStatus
     public var message: String
     public var at: Date
 
-    public init(tenantID: String, host: String, service: String, status: String, message: String, at: Date) {
+    public init(tenantID: String, host: String, service: String, status: AlertStatus, message: String, at: Date) {
         self.tenantID = tenantID
         self.host = host
         self.service = service
@@ -144,6 +143,11 @@ public struct AlertEvent: Codable, Sendable, FetchableRecord, MutablePersistable
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+/// A service's state as the monitoring product reports it.
+public enum AlertStatus: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
+    case ok = "OK", warn = "WARN", crit = "CRIT", noData = "NO_DATA"
+}
+
 /// The open problem of a host's service and the Message-ID its recovery threads under.
 public struct AlertProblem: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "alertProblem"
@@ -151,13 +155,13 @@ public struct AlertProblem: Codable, Sendable, Equatable, FetchableRecord, Persi
     public var host: String
     public var service: String
     public var messageID: String
-    public var status: String
+    public var status: AlertStatus
     public var since: Date
     /// True once a mail carries ``messageID`` (a problem that began in a digest has none yet):
     /// until then the problem's next mail opens its thread.
     public var threadOpened = false
 
-    public init(tenantID: String, host: String, service: String, messageID: String, status: String, since: Date) {
+    public init(tenantID: String, host: String, service: String, messageID: String, status: AlertStatus, since: Date) {
         self.tenantID = tenantID
         self.host = host
         self.service = service

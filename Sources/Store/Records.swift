@@ -225,7 +225,7 @@ public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord, Uni
     public var name: String
     public var locale: String
     public var timeZone: String
-    public var plan: String
+    public var plan: Plan
     public var createdAt: Date
     /// Accent colour `#rrggbb`, or nil for Herald's.
     public var brandColor: String?
@@ -240,7 +240,7 @@ public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord, Uni
     /// The admin's overrides of the plan's quotas (JSON object), or nil for the plan's defaults.
     public var quotas: String?
 
-    public init(id: String, name: String, locale: String, timeZone: String, plan: String, createdAt: Date,
+    public init(id: String, name: String, locale: String, timeZone: String, plan: Plan, createdAt: Date,
                 brandColor: String? = nil, footer: String? = nil, fromName: String? = nil, adminEmail: String? = nil, logo: Data? = nil) {
         self.id = id
         self.name = name
@@ -254,4 +254,9 @@ public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord, Uni
         self.adminEmail = adminEmail
         self.logo = logo
     }
+}
+
+/// A tenant's plan: what it may do and its quotas' defaults.
+public enum Plan: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
+    case free, pro, enterprise
 }

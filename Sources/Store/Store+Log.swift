@@ -37,8 +37,8 @@ public struct LogEntry: Sendable {
 
 extension Store {
     /// The notification log, newest first.
-    public func log(_ query: LogQuery) throws -> [LogEntry] {
-        try read { db in
+    public func log(_ query: LogQuery) async throws -> [LogEntry] {
+        try await read { db in
             var request = OutboxEntry.order(Column("id").desc).limit(max(1, min(query.limit, 1000)))
             if let t = query.tenantID { request = request.filter(Column("tenantID") == t) }
             if let s = query.status { request = request.filter(Column("status") == s) }
@@ -59,8 +59,8 @@ extension Store {
     }
 
     /// A tenant's suppression list (all tenants when nil), newest first.
-    public func suppressions(tenantID: String?) throws -> [Suppression] {
-        try read { db in
+    public func suppressions(tenantID: String?) async throws -> [Suppression] {
+        try await read { db in
             var request = Suppression.order(Column("createdAt").desc)
             if let tenantID { request = request.filter(Column("tenantID") == tenantID) }
             return try request.fetchAll(db)
@@ -69,8 +69,8 @@ extension Store {
 
     /// Lifts a suppression and audits who did it.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/notFound`` when the address is not suppressed.
-    public func liftSuppression(tenantID: String, address: String, actor: String, now: Date) throws {
-        try write { db in
+    public func liftSuppression(tenantID: String, address: String, actor: String, now: Date) async throws {
+        try await write { db in
             guard try Suppression.deleteOne(db, key: ["tenantID": tenantID, "address": address.lowercased()]) else {
                 throw StoreError(.notFound, "suppression: \(address) is not on tenant \(tenantID)'s suppression list")
             }

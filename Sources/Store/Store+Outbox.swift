@@ -84,18 +84,12 @@ extension Store {
     public static let defaultTwoFactorExpiry: TimeInterval = 600
 
     /// Puts a mail into the outbox, or returns the existing entry for the same idempotency key.
-    /// The commit is durable before this returns (with ``Durability/full``); mails accepted at the
-    /// same moment by other threads share its transaction and flush (``GroupCommit``).
+    /// The mail commits together with the other mails accepted at the same moment (one
+    /// transaction and one flush to the disk for all, ``GroupCommit``) and, with
+    /// ``Durability/full``, is on disk before this returns.
     /// - Returns: the entry and whether it was created now.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/invalidInput`` when there is no recipient.
-    public func enqueue(_ mail: NewMail, now: Date) throws -> (entry: OutboxEntry, created: Bool) {
-        try groupWriteWaiting { db in try Self.insert(mail, db: db, now: now) }
-    }
-
-    /// ``enqueue(_:now:)`` for callers on Swift's concurrency: the mail commits together with the
-    /// other mails accepted at the same moment (one transaction and one flush to the disk for
-    /// all), off the cooperative pool, and is durable before this returns.
-    public func accept(_ mail: NewMail, now: Date) async throws -> (entry: OutboxEntry, created: Bool) {
+    public func enqueue(_ mail: NewMail, now: Date) async throws -> (entry: OutboxEntry, created: Bool) {
         let result = try await groupWrite { db in Accepted(try Self.insert(mail, db: db, now: now)) }
         return (result.entry, result.created)
     }
@@ -138,8 +132,8 @@ extension Store {
 
     /// Leases up to `limit` due entries of the most urgent lane that has any to `owner` until
     /// `now + lease`. Entries whose lease ran out (a crashed worker) are due again.
-    public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int) throws -> [ClaimedMail] {
-        try bookkeepingWrite { db in
+    public func claim(owner: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [ClaimedMail] {
+        try await bookkeepingWrite { db in
             // Each status is its own range of the `outbox_due` index (status, priority, nextAttemptAt),
             // so every branch below reads only the rows it returns: a queue of 100,000 report mails
             // costs a claim no more than a queue of ten.
@@ -189,8 +183,8 @@ extension Store {
     /// Extends `owner`'s lease on entry `id` to `now + lease` and marks the send as started, right before it.
     /// - Returns: false when the lease is no longer `owner`'s (it ran out and another worker took
     ///   the entry): the caller must not send it.
-    public func renewLease(_ id: Int64, owner: String, now: Date, lease: TimeInterval) throws -> Bool {
-        try bookkeepingWrite { db in
+    public func renewLease(_ id: Int64, owner: String, now: Date, lease: TimeInterval) async throws -> Bool {
+        try await bookkeepingWrite { db in
             try db.cachedStatement(sql: """
                 UPDATE outbox SET leaseUntil = ?, sendStartedAt = ? WHERE id = ? AND leaseOwner = ? AND status = 'sending'
                 """).execute(arguments: [now.addingTimeInterval(lease).stored, now.stored, id, owner])
@@ -200,8 +194,8 @@ extension Store {
 
     /// True when an entry of a more urgent lane than `priority` is due: a worker holding a run of
     /// less urgent mails hands them back rather than make a 2FA mail wait.
-    public func hasMoreUrgent(than priority: Int, now: Date) throws -> Bool {
-        try read { db in
+    public func hasMoreUrgent(than priority: Int, now: Date) async throws -> Bool {
+        try await read { db in
             try Bool.fetchOne(db.cachedStatement(sql: """
                 SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'queued' AND priority < :priority AND nextAttemptAt <= :now)
                   OR EXISTS (SELECT 1 FROM outbox WHERE status = 'retrying' AND priority < :priority AND nextAttemptAt <= :now)
@@ -211,9 +205,9 @@ extension Store {
     }
 
     /// Hands leased entries back untouched.
-    public func release(_ ids: [Int64], owner: String, now: Date) throws {
+    public func release(_ ids: [Int64], owner: String, now: Date) async throws {
         guard !ids.isEmpty else { return }
-        try bookkeepingWrite { db in
+        try await bookkeepingWrite { db in
             for id in ids {
                 try db.execute(sql: """
                     UPDATE outbox SET status = CASE WHEN attempts > 0 THEN 'retrying' ELSE 'queued' END,
@@ -225,8 +219,8 @@ extension Store {
     }
 
     /// Addresses among `addresses` on `tenantID`'s suppression list.
-    public func suppressed(_ addresses: [String], tenantID: String) throws -> Set<String> {
-        try read { db in
+    public func suppressed(_ addresses: [String], tenantID: String) async throws -> Set<String> {
+        try await read { db in
             var found = Set<String>()
             for address in addresses where try Suppression.fetchOne(db, key: ["tenantID": tenantID, "address": address.lowercased()]) != nil {
                 found.insert(address)
@@ -239,8 +233,8 @@ extension Store {
     /// audit entry when the mail has failed for good. Ignored when the lease went to another worker.
     /// - Returns: the entry's status afterwards, or nil when the lease was lost.
     @discardableResult
-    public func complete(_ result: AttemptResult) throws -> OutboxStatus? {
-        try bookkeepingWrite { db in
+    public func complete(_ result: AttemptResult) async throws -> OutboxStatus? {
+        try await bookkeepingWrite { db in
             // One read for the lease check and every recipient's state; the message itself is neither
             // read nor rewritten. Cached statements: this runs once per delivered mail.
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
@@ -326,8 +320,8 @@ extension Store {
     }
 
     /// The next instant an entry falls due (a retry or an expired lease), for a worker's sleep.
-    public func nextDue() throws -> Date? {
-        try read { db in
+    public func nextDue() async throws -> Date? {
+        try await read { db in
             try Double.fetchOne(db, sql: """
                 SELECT MIN(t) FROM (
                   SELECT MIN(nextAttemptAt) AS t FROM outbox WHERE status IN ('queued', 'retrying')
@@ -339,8 +333,8 @@ extension Store {
     /// Deletes sent and otherwise final entries (with their attempts) and nothing else, when older than `days`.
     /// - Returns: how many entries went.
     @discardableResult
-    public func prune(olderThanDays days: Int, now: Date) throws -> Int {
-        try write { db in
+    public func prune(olderThanDays days: Int, now: Date) async throws -> Int {
+        try await write { db in
             let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
             try db.execute(sql: """
                 DELETE FROM outbox WHERE status IN ('sent', 'partially-sent', 'failed', 'expired', 'suppressed') AND updatedAt < ?
@@ -350,23 +344,23 @@ extension Store {
     }
 
     /// The entry with `id`, or nil.
-    public func entry(_ id: Int64) throws -> OutboxEntry? {
-        try read { db in try OutboxEntry.fetchOne(db, key: id) }
+    public func entry(_ id: Int64) async throws -> OutboxEntry? {
+        try await read { db in try OutboxEntry.fetchOne(db, key: id) }
     }
 
     /// The entry's recipients and their state.
-    public func recipients(of id: Int64) throws -> [OutboxRecipient] {
-        try read { db in try OutboxRecipient.filter(Column("outboxID") == id).order(sql: "rowid").fetchAll(db) }
+    public func recipients(of id: Int64) async throws -> [OutboxRecipient] {
+        try await read { db in try OutboxRecipient.filter(Column("outboxID") == id).order(sql: "rowid").fetchAll(db) }
     }
 
     /// The entry's attempts, oldest first.
-    public func attempts(of id: Int64) throws -> [Attempt] {
-        try read { db in try Attempt.filter(Column("outboxID") == id).order(Column("id")).fetchAll(db) }
+    public func attempts(of id: Int64) async throws -> [Attempt] {
+        try await read { db in try Attempt.filter(Column("outboxID") == id).order(Column("id")).fetchAll(db) }
     }
 
     /// Mails by kind and status, for metrics.
-    public func mailCounts() throws -> [(kind: String, status: String, count: Int)] {
-        try read { db in
+    public func mailCounts() async throws -> [(kind: String, status: String, count: Int)] {
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT kind, status, COUNT(*) AS n FROM outbox GROUP BY kind, status").map {
                 (kind: $0["kind"], status: $0["status"], count: $0["n"])
             }
@@ -374,8 +368,8 @@ extension Store {
     }
 
     /// How many entries are waiting per kind (queued, retrying or sending), for metrics.
-    public func queueDepth() throws -> [MailKind: Int] {
-        try read { db in
+    public func queueDepth() async throws -> [MailKind: Int] {
+        try await read { db in
             var depth: [MailKind: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM outbox WHERE status IN ('queued', 'retrying', 'sending') GROUP BY kind") {
                 if let kind = MailKind(rawValue: row["kind"]) { depth[kind] = row["n"] }

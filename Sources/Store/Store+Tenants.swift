@@ -1,13 +1,13 @@
 import Foundation
 import GRDB
 
-// MARK: - Tenants, tokens, templates
+// MARK: - Tenants, tokens, templates, settings
 
 extension Store {
     /// Creates a tenant with its first API token (by hash) and audits it, in one transaction.
     /// - Throws: ``StoreError`` `.invalidInput` when the id is taken.
-    public func createTenant(_ tenant: Tenant, token: APIToken, actor: String, now: Date) throws {
-        try write { db in
+    public func createTenant(_ tenant: Tenant, token: APIToken, actor: String, now: Date) async throws {
+        try await write { db in
             guard try Tenant.fetchOne(db, key: tenant.id) == nil else {
                 throw StoreError(.invalidInput, "id: a tenant \"\(tenant.id)\" exists already; choose another id")
             }
@@ -20,14 +20,14 @@ extension Store {
     }
 
     /// A tenant, or nil.
-    public func tenant(_ id: String) throws -> Tenant? {
-        try read { db in try Tenant.fetchOne(db, key: id) }
+    public func tenant(_ id: String) async throws -> Tenant? {
+        try await read { db in try Tenant.fetchOne(db, key: id) }
     }
 
     /// Replaces a tenant's quota overrides (JSON, nil for the plan's defaults) and audits it.
     /// - Returns: false when there is no such tenant.
-    public func setTenantQuotas(_ id: String, quotas: String?, actor: String, now: Date) throws -> Bool {
-        try write { db in
+    public func setTenantQuotas(_ id: String, quotas: String?, actor: String, now: Date) async throws -> Bool {
+        try await write { db in
             guard var tenant = try Tenant.fetchOne(db, key: id) else { return false }
             tenant.quotas = quotas
             try tenant.update(db)
@@ -39,23 +39,23 @@ extension Store {
     }
 
     /// All tenants, by id.
-    public func tenants() throws -> [Tenant] {
-        try read { db in try Tenant.order(Column("id")).fetchAll(db) }
+    public func tenants() async throws -> [Tenant] {
+        try await read { db in try Tenant.order(Column("id")).fetchAll(db) }
     }
 
     /// The token with this hash, or nil.
-    public func token(hash: String) throws -> APIToken? {
-        try read { db in try APIToken.fetchOne(db, key: hash) }
+    public func token(hash: String) async throws -> APIToken? {
+        try await read { db in try APIToken.fetchOne(db, key: hash) }
     }
 
     /// A tenant's custom templates for a kind and locale, or nil.
-    public func customTemplate(tenantID: String, kind: String, locale: String) throws -> CustomTemplate? {
-        try read { db in try CustomTemplate.fetchOne(db, key: ["tenantID": tenantID, "kind": kind, "locale": locale]) }
+    public func customTemplate(tenantID: String, kind: String, locale: String) async throws -> CustomTemplate? {
+        try await read { db in try CustomTemplate.fetchOne(db, key: ["tenantID": tenantID, "kind": kind, "locale": locale]) }
     }
 
     /// Stores (replacing) a tenant's custom templates and audits it.
-    public func saveCustomTemplate(_ template: CustomTemplate, actor: String, now: Date) throws {
-        try write { db in
+    public func saveCustomTemplate(_ template: CustomTemplate, actor: String, now: Date) async throws {
+        try await write { db in
             try template.save(db)
             var audit = AuditEntry(at: now, actor: actor, action: "template.saved", tenantID: template.tenantID,
                                    subject: "template:\(template.kind)/\(template.locale)", detail: "custom templates saved")
@@ -64,8 +64,8 @@ extension Store {
     }
 
     /// Deletes a tenant's custom templates; false when there were none.
-    public func deleteCustomTemplate(tenantID: String, kind: String, locale: String, actor: String, now: Date) throws -> Bool {
-        try write { db in
+    public func deleteCustomTemplate(tenantID: String, kind: String, locale: String, actor: String, now: Date) async throws -> Bool {
+        try await write { db in
             guard try CustomTemplate.deleteOne(db, key: ["tenantID": tenantID, "kind": kind, "locale": locale]) else { return false }
             var audit = AuditEntry(at: now, actor: actor, action: "template.deleted", tenantID: tenantID,
                                    subject: "template:\(kind)/\(locale)", detail: "custom templates deleted; defaults apply")
@@ -73,187 +73,18 @@ extension Store {
             return true
         }
     }
-}
 
-// MARK: - Schedules and report runs
-
-extension Store {
-    /// Inserts or replaces a schedule and audits the change.
-    /// - Parameter maxCount: for a new schedule, how many the tenant may have at most; checked in
-    ///   the same transaction, so parallel requests cannot pass it together.
-    /// - Returns: false when a new schedule would exceed `maxCount` (nothing is written).
-    @discardableResult
-    public func saveSchedule(_ schedule: ScheduleRecord, actor: String, now: Date, created: Bool, maxCount: Int? = nil) throws -> Bool {
-        try write { db in
-            if created {
-                if let maxCount, try ScheduleRecord.filter(Column("tenantID") == schedule.tenantID).fetchCount(db) >= maxCount {
-                    return false
-                }
-                try schedule.insert(db)
-            } else {
-                // A change never brings back a schedule deleted in the meantime.
-                do { try schedule.update(db) } catch RecordError.recordNotFound {
-                    throw StoreError(.notFound, "schedule: \(schedule.id) was deleted")
-                }
-            }
-            var audit = AuditEntry(at: now, actor: actor, action: created ? "schedule.created" : "schedule.changed",
-                                   tenantID: schedule.tenantID, subject: "schedule:\(schedule.id)", detail: schedule.definition)
-            try audit.insert(db)
-            return true
-        }
-    }
-
-    /// A tenant's schedule, or nil (also when it belongs to another tenant).
-    public func schedule(_ id: String, tenantID: String) throws -> ScheduleRecord? {
-        try read { db in try ScheduleRecord.filter(Column("id") == id && Column("tenantID") == tenantID).fetchOne(db) }
-    }
-
-    /// A tenant's schedules, oldest first.
-    public func schedules(tenantID: String) throws -> [ScheduleRecord] {
-        try read { db in try ScheduleRecord.filter(Column("tenantID") == tenantID).order(Column("createdAt"), Column("id")).fetchAll(db) }
-    }
-
-    /// Every enabled schedule, for the scheduler.
-    public func enabledSchedules() throws -> [ScheduleRecord] {
-        try read { db in try ScheduleRecord.filter(Column("enabled") == true).fetchAll(db) }
-    }
-
-    /// Deletes a tenant's schedule; false when it does not exist. Its runs stay in the log.
-    public func deleteSchedule(_ id: String, tenantID: String, actor: String, now: Date) throws -> Bool {
-        try write { db in
-            guard try ScheduleRecord.filter(Column("id") == id && Column("tenantID") == tenantID).deleteAll(db) > 0 else { return false }
-            var audit = AuditEntry(at: now, actor: actor, action: "schedule.deleted", tenantID: tenantID,
-                                   subject: "schedule:\(id)", detail: "schedule deleted")
-            try audit.insert(db)
-            return true
-        }
-    }
-
-    /// Records a scheduler plan in one transaction: due slots become pending runs, missed slots
-    /// missed runs, and each schedule's `handledThrough` advances. A slot already recorded is left
-    /// as it is, so replaying a plan changes nothing.
-    public func recordPlan(pending: [ReportRun], missed: [ReportRun], handledThrough: [String: Date], now: Date) throws {
-        try write { db in
-            for run in pending + missed {
-                try run.insert(db, onConflict: .ignore)
-            }
-            for (id, instant) in handledThrough {
-                try db.execute(sql: "UPDATE schedule SET handledThrough = ? WHERE id = ? AND (handledThrough IS NULL OR handledThrough < ?)",
-                               arguments: [instant.stored, id, instant.stored])
-            }
-        }
-    }
-
-    /// Adds a run (an ad-hoc report request) and audits it.
-    public func addRun(_ run: ReportRun, actor: String, now: Date) throws {
-        try write { db in
-            try run.insert(db)
-            var audit = AuditEntry(at: now, actor: actor, action: "report.requested", tenantID: run.tenantID,
-                                   subject: "run:\(run.scheduleID)", detail: "ad-hoc report requested")
+    /// Stores a setting and audits the change (the value itself is not in the audit entry).
+    public func setSetting(_ key: String, _ value: String, actor: String, now: Date) async throws {
+        try await write { db in
+            try Setting(key: key, value: value, updatedAt: now).save(db)
+            var audit = AuditEntry(at: now, actor: actor, action: "settings.changed", subject: key, detail: "setting \(key) changed")
             try audit.insert(db)
         }
     }
 
-    /// A run by schedule (or ad-hoc id) and tenant, newest slot first.
-    public func run(scheduleID: String, tenantID: String) throws -> ReportRun? {
-        try read { db in
-            try ReportRun.filter(Column("scheduleID") == scheduleID && Column("tenantID") == tenantID).order(Column("slot").desc).fetchOne(db)
-        }
-    }
-
-    /// Runs waiting to be rendered at `now` (a run to be tried again waits for its time), oldest slot first.
-    public func pendingRuns(limit: Int, now: Date) throws -> [ReportRun] {
-        try read { db in
-            try ReportRun.filter(Column("status") == ReportRunStatus.pending.rawValue && (Column("retryAt") == nil || Column("retryAt") <= now.stored))
-                .order(Column("slot")).limit(limit).fetchAll(db)
-        }
-    }
-
-    /// The oldest due pending run of each tenant not in `busy`, oldest first: what the report
-    /// workers take first, so one tenant's pile of runs never holds up another tenant's.
-    public func pendingRunsPerTenant(limit: Int, now: Date, excluding busy: Set<String>) throws -> [ReportRun] {
-        try read { db in
-            // SQLite takes the bare columns of an aggregate query with MIN() from the row holding the minimum.
-            var sql = """
-                SELECT *, MIN(slot) AS firstSlot FROM reportRun
-                WHERE status = ? AND (retryAt IS NULL OR retryAt <= ?)
-                """
-            var arguments: StatementArguments = [ReportRunStatus.pending.rawValue, now.stored]
-            if !busy.isEmpty {
-                sql += " AND tenantID NOT IN (\(Array(repeating: "?", count: busy.count).joined(separator: ",")))"
-                arguments += StatementArguments(busy.sorted())
-            }
-            sql += " GROUP BY tenantID ORDER BY firstSlot LIMIT ?"
-            arguments += [limit]
-            return try ReportRun.fetchAll(db, sql: sql, arguments: arguments)
-        }
-    }
-
-    /// A schedule's runs, newest first.
-    public func runs(scheduleID: String, limit: Int = 20) throws -> [ReportRun] {
-        try read { db in
-            try ReportRun.filter(Column("scheduleID") == scheduleID).order(Column("slot").desc).limit(limit).fetchAll(db)
-        }
-    }
-
-    /// Enqueues a run's mails and marks the run enqueued, in one transaction; the mails carry the
-    /// slot's idempotency keys, so a run retried after a crash finds them instead of adding more.
-    public func completeRun(scheduleID: String, slot: Date, mails: [NewMail], now: Date) throws -> [OutboxEntry] {
-        try groupWriteWaiting { db in
-            let entries = try mails.map { try Self.insert($0, db: db, now: now).entry }
-            try db.execute(sql: "UPDATE reportRun SET status = 'enqueued', outboxIDs = ?, detail = NULL, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
-                           arguments: [entries.map { "\($0.id!)" }.joined(separator: ","), now.stored, scheduleID, slot.stored])
-            return entries
-        }
-    }
-
-    /// Keeps a run pending after a passing failure, to be tried again at `retryAt`, with the reason.
-    public func retryRun(_ run: ReportRun, detail: String, retryAt: Date, now: Date) throws {
-        try write { db in
-            try db.execute(sql: "UPDATE reportRun SET attempts = attempts + 1, retryAt = ?, detail = ?, updatedAt = ? WHERE scheduleID = ? AND slot = ? AND status = 'pending'",
-                           arguments: [retryAt.stored, detail, now.stored, run.scheduleID, run.slot.stored])
-        }
-    }
-
-    /// Marks a run failed with the reason, and audits it.
-    public func failRun(_ run: ReportRun, detail: String, now: Date) throws {
-        try write { db in
-            try db.execute(sql: "UPDATE reportRun SET status = 'failed', detail = ?, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
-                           arguments: [detail, now.stored, run.scheduleID, run.slot.stored])
-            var audit = AuditEntry(at: now, actor: "system", action: "report.failed", tenantID: run.tenantID,
-                                   subject: "schedule:\(run.scheduleID)@\(Int64(run.slot.timeIntervalSince1970))", detail: detail)
-            try audit.insert(db)
-        }
-    }
-
-    /// Runs not sent whose slot is older than `before` and that the watchdog has not reported yet:
-    /// pending or failed ones, and enqueued ones (slot within a day before `before`) with a mail
-    /// the server has not taken (queued, retrying, failed, expired, partially sent).
-    public func overdueRuns(before: Date) throws -> [ReportRun] {
-        try read { db in
-            // outboxIDs is "1,2,3": as a JSON array each id is found through the outbox's primary key.
-            try ReportRun.fetchAll(db, sql: """
-                SELECT * FROM reportRun r
-                WHERE r.overdueAt IS NULL AND r.slot < ?
-                  AND (r.status IN ('pending', 'failed')
-                       OR (r.status = 'enqueued' AND r.slot >= ? AND EXISTS (
-                           SELECT 1 FROM json_each('[' || r.outboxIDs || ']') j JOIN outbox o ON o.id = j.value
-                           WHERE o.status NOT IN ('sent', 'suppressed'))))
-                """, arguments: [before.stored, before.addingTimeInterval(-86_400).stored])
-        }
-    }
-
-    /// Marks an overdue run as reported, audits it and enqueues the mail that tells the tenant's
-    /// admin (if there is one to tell), in one transaction: a run is reported exactly once.
-    public func reportOverdue(_ run: ReportRun, mail: NewMail?, now: Date) throws {
-        try write { db in
-            try db.execute(sql: "UPDATE reportRun SET overdueAt = ?, updatedAt = ? WHERE scheduleID = ? AND slot = ?",
-                           arguments: [now.stored, now.stored, run.scheduleID, run.slot.stored])
-            var audit = AuditEntry(at: now, actor: "system", action: "report.overdue", tenantID: run.tenantID,
-                                   subject: "schedule:\(run.scheduleID)@\(Int64(run.slot.timeIntervalSince1970))",
-                                   detail: "the report was not sent within the watchdog's limit after it was due (\(run.status.rawValue))")
-            try audit.insert(db)
-            if let mail { _ = try Self.insert(mail, db: db, now: now) }
-        }
+    /// A setting's value, or nil.
+    public func setting(_ key: String) async throws -> String? {
+        try await read { db in try Setting.fetchOne(db, key: key)?.value }
     }
 }

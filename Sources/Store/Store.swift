@@ -28,8 +28,6 @@ public final class Store: Sendable {
     let durability: Durability
     /// Acceptance of mails by concurrent callers, one transaction and one flush per batch.
     let groupCommit: GroupCommit
-    /// Where async callers' blocking operations run (``outbox``).
-    let databaseThreads = DatabaseThreads()
 
     /// Opens (creating when needed) the database at `path` and brings its schema up to date.
     /// - Throws: ``StoreError`` with code ``StoreError/Code/open`` naming the path and the cause.
@@ -58,19 +56,20 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs one write transaction, turning database errors into ``StoreError``.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.mappingErrors { try pool.write(body) }
+    /// Runs one write transaction on GRDB's writer queue, suspending the caller meanwhile, and
+    /// turns database errors into ``StoreError``.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await finishing { [pool] in try await pool.write(body) }
     }
 
     /// Runs one write transaction of a delivery's bookkeeping (a claim, a lease, an attempt) that
     /// does not wait for the disk: losing it to a power loss means a mail sent again, never a mail
     /// lost (see ``Durability/full``). A worker commits once per mail, and waiting for the disk
     /// each time would bound delivery by the disk's flush rate.
-    func bookkeepingWrite<T>(_ body: (Database) throws -> T) throws -> T {
-        guard durability == .full else { return try write(body) }
-        return try Self.mappingErrors {
-            try pool.writeWithoutTransaction { db in
+    func bookkeepingWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard durability == .full else { return try await write(body) }
+        return try await finishing { [pool] in
+            try await pool.writeWithoutTransaction { db in
                 // The level can change only between transactions; FULL is back before anything else
                 // writes on this connection, even when the body fails.
                 try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
@@ -85,31 +84,28 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs one read, turning database errors into ``StoreError``.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.mappingErrors { try pool.read(body) }
+    /// Runs one read on one of GRDB's reader connections, suspending the caller meanwhile, and
+    /// turns database errors into ``StoreError``.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await finishing { [pool] in try await pool.read(body) }
+    }
+
+    /// Runs a database operation to its end, also when the calling task is cancelled meanwhile
+    /// (GRDB would interrupt it): on shutdown a delivery's outcome is recorded after its send, and
+    /// a loop stops between operations, never inside one. Database errors become ``StoreError``.
+    private func finishing<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await Task { try await operation() }.value
+        } catch {
+            throw Self.mapped(error)
+        }
     }
 
     /// Runs `body` in a transaction shared with other callers of the moment (``GroupCommit``)
-    /// and returns after that transaction has committed; off Swift's cooperative pool.
+    /// and returns after that transaction has committed: acceptances of mails, so that concurrent
+    /// ones share one flush to the disk.
     func groupWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await groupCommit.write(body)
-    }
-
-    /// ``groupWrite(_:)`` for callers on threads of their own: blocks the calling thread until
-    /// the shared transaction has committed. Mails are accepted this way, so that concurrent
-    /// acceptances share one flush to the disk.
-    func groupWriteWaiting<T>(_ body: @escaping (Database) throws -> T) throws -> T {
-        try groupCommit.writeWaiting(body)
-    }
-
-    /// Passes a ``StoreError`` on and turns a database error into one.
-    private static func mappingErrors<T>(_ run: () throws -> T) throws -> T {
-        do {
-            return try run()
-        } catch {
-            throw mapped(error)
-        }
     }
 
     /// A database error as a ``StoreError``; any other error as it is.
@@ -119,13 +115,13 @@ public final class Store: Sendable {
     }
 }
 
-// MARK: - Audit and settings
+// MARK: - Audit
 
 extension Store {
     /// Appends an audit entry.
     @discardableResult
-    public func appendAudit(_ entry: AuditEntry) throws -> AuditEntry {
-        try write { db in
+    public func appendAudit(_ entry: AuditEntry) async throws -> AuditEntry {
+        try await write { db in
             var entry = entry
             try entry.insert(db)
             return entry
@@ -133,26 +129,12 @@ extension Store {
     }
 
     /// Audit entries, newest first; `before` pages backwards by id.
-    public func audit(limit: Int = 100, before: Int64? = nil, tenantID: String? = nil) throws -> [AuditEntry] {
-        try read { db in
+    public func audit(limit: Int = 100, before: Int64? = nil, tenantID: String? = nil) async throws -> [AuditEntry] {
+        try await read { db in
             var request = AuditEntry.order(Column("id").desc).limit(limit)
             if let before { request = request.filter(Column("id") < before) }
             if let tenantID { request = request.filter(Column("tenantID") == tenantID) }
             return try request.fetchAll(db)
         }
-    }
-
-    /// Stores a setting and audits the change (the value itself is not in the audit entry).
-    public func setSetting(_ key: String, _ value: String, actor: String, now: Date) throws {
-        try write { db in
-            try Setting(key: key, value: value, updatedAt: now).save(db)
-            var audit = AuditEntry(at: now, actor: actor, action: "settings.changed", subject: key, detail: "setting \(key) changed")
-            try audit.insert(db)
-        }
-    }
-
-    /// A setting's value, or nil.
-    public func setting(_ key: String) throws -> String? {
-        try read { db in try Setting.fetchOne(db, key: key)?.value }
     }
 }

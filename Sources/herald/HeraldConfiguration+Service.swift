@@ -49,7 +49,7 @@ extension HeraldConfiguration {
             c.renderers = renderers
         }
         for (name, value, range) in [("templateRenderers", s.templateRenderers, 1...64), ("tenantRenders", s.tenantRenders, 1...64),
-                                     ("tenantRenderQueue", s.tenantRenderQueue, 0...10_000), ("databaseThreads", s.databaseThreads, 1...64)] {
+                                     ("tenantRenderQueue", s.tenantRenderQueue, 0...10_000)] {
             guard let value else { continue }
             guard range.contains(value) else {
                 throw CLIError(status: ExitStatus.config, "service.\(name): \(value) is outside \(range.lowerBound)-\(range.upperBound)")
@@ -57,8 +57,7 @@ extension HeraldConfiguration {
             switch name {
             case "templateRenderers": c.templateRenderers = value
             case "tenantRenders": c.tenantRenders = value
-            case "tenantRenderQueue": c.tenantRenderQueue = value
-            default: c.databaseThreads = value
+            default: c.tenantRenderQueue = value
             }
         }
         for (plan, overrides) in s.quotas ?? [:] {

@@ -43,7 +43,6 @@ struct HeraldConfiguration {
         var templateRenderers: Int?
         var tenantRenders: Int?
         var tenantRenderQueue: Int?
-        var databaseThreads: Int?
         /// Quota defaults per plan (`free`, `pro`, `enterprise`), each quota optional.
         var quotas: [String: QuotaOverrides]?
         var watchdogMinutes: Double?

@@ -48,8 +48,8 @@ struct OutboxCommand: AsyncParsableCommand {
                 let encoded = try MessageWriter().encode(message.message())
                 let store = try configuration.openStore()
                 let now = Date()
-                let (entry, _) = try storeErrors {
-                    try store.enqueue(NewMail(tenantID: tenant, kind: kind, message: Data(encoded.bytes), messageID: encoded.messageID,
+                let (entry, _) = try await storeErrors {
+                    try await store.enqueue(NewMail(tenantID: tenant, kind: kind, message: Data(encoded.bytes), messageID: encoded.messageID,
                                               subject: message.subject, mailFrom: encoded.mailFrom, recipients: encoded.recipients,
                                               idempotencyKey: idempotencyKey, expiresAt: expiry.map { now.addingTimeInterval($0) }),
                                       now: now)
@@ -76,9 +76,9 @@ func parseDuration(_ text: String) throws -> TimeInterval {
 }
 
 /// Turns a ``StoreError`` into a message and exit status 75 (the database may be busy) or 64.
-func storeErrors<T>(_ body: () throws -> T) throws -> T {
+func storeErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
-        return try body()
+        return try await body()
     } catch let error as StoreError {
         throw CLIError(status: error.code == .invalidInput || error.code == .notFound ? ExitStatus.usage : ExitStatus.tempFail, error.message)
     }
@@ -103,10 +103,10 @@ struct DeliverCommand: AsyncParsableCommand {
             let store = try configuration.openStore()
             var logger = Logger(label: "herald.delivery") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .info
-            let deliverer = Deliverer(store: store, configuration: configuration.delivery, clock: SystemWallClock(), logger: logger) {
+            let deliverer = Deliverer(outbox: store, configuration: configuration.delivery, clock: SystemWallClock(), logger: logger) {
                 try SMTPSession(settings: settings)
             }
-            try storeErrors { _ = try store.prune(olderThanDays: configuration.delivery.retentionDays, now: Date()) }
+            try await storeErrors { _ = try await store.prune(olderThanDays: configuration.delivery.retentionDays, now: Date()) }
             let work = Task { try await deliverer.run(once: once) }
             // SIGTERM / SIGINT: stop claiming, let the sends in flight finish.
             let signals = [SIGTERM, SIGINT].map { signal -> DispatchSourceSignal in
@@ -151,8 +151,8 @@ struct LogCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let store = try config.load().openStore()
-            let entries = try storeErrors {
-                try store.log(LogQuery(tenantID: tenant, status: status, kind: kind, recipient: recipient, limit: limit, before: before))
+            let entries = try await storeErrors {
+                try await store.log(LogQuery(tenantID: tenant, status: status, kind: kind, recipient: recipient, limit: limit, before: before))
             }
             if json {
                 try printJSON(entries.map(LogView.init))
@@ -186,7 +186,7 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let store = try config.load().openStore()
-            let entries = try storeErrors { try store.audit(limit: limit, before: before) }
+            let entries = try await storeErrors { try await store.audit(limit: limit, before: before) }
             if json {
                 try printJSON(entries)
                 return
@@ -216,7 +216,7 @@ struct SuppressionsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let store = try config.load().openStore()
-                let list = try storeErrors { try store.suppressions(tenantID: tenant) }
+                let list = try await storeErrors { try await store.suppressions(tenantID: tenant) }
                 if json {
                     try printJSON(list)
                     return
@@ -239,7 +239,7 @@ struct SuppressionsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let store = try config.load().openStore()
-                try storeErrors { try store.liftSuppression(tenantID: tenant, address: address, actor: "cli", now: Date()) }
+                try await storeErrors { try await store.liftSuppression(tenantID: tenant, address: address, actor: "cli", now: Date()) }
             }
         }
     }

@@ -87,8 +87,8 @@ struct SMTPCommand: AsyncParsableCommand {
                 print(report.verdict)
                 if let config {
                     let store = try HeraldConfiguration.load(path: config).openStore()
-                    _ = try storeErrors {
-                        try store.appendAudit(AuditEntry(at: Date(), actor: "cli", action: "smtp.test",
+                    _ = try await storeErrors {
+                        try await store.appendAudit(AuditEntry(at: Date(), actor: "cli", action: "smtp.test",
                                                          subject: "\(settings.host):\(settings.port)", detail: report.verdict))
                     }
                 }

@@ -56,11 +56,11 @@ struct ServeCommand: AsyncParsableCommand {
             } catch let error as ServiceError {
                 throw CLIError(status: ExitStatus.config, error.description)
             }
-            let core: HeraldCore
+            let herald: HeraldService
             do {
-                core = try HeraldCore(configuration: service, store: store, clock: SystemWallClock(), secrets: secrets,
-                                      environment: environment, logger: logger)
-                if service.demo, let demo = try core.createDemoTenant(keep: { try file.writeSecretFile("demo-token", $0) }) {
+                herald = try HeraldService(configuration: service, store: store, clock: SystemWallClock(), secrets: secrets,
+                                           environment: environment, logger: logger)
+                if service.demo, let demo = try await herald.createDemoTenant(keep: { try file.writeSecretFile("demo-token", $0) }) {
                     logger.info("demo tenant created", metadata: ["herald.tenant": "\(demo.tenant.id)",
                                                                   "herald.token.file": "\(file.dataDirectory)/demo-token"])
                 }
@@ -74,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.info("delivering through SMTP", metadata: ["herald.smtp.host": "\(service.smtp!.host):\(service.smtp!.port)"])
             }
             let listenHost = service.host
-            let app = buildApplication(core: core, logger: logger) { port in
+            let app = buildApplication(service: herald, logger: logger) { port in
                 logger.info("listening", metadata: ["herald.http": "http://\(listenHost):\(port)"])
             }
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])

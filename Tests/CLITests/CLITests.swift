@@ -32,7 +32,7 @@ import Testing
         return dir
     }
 
-    @Test func buildWritesAMessagePythonCanRead() throws {
+    @Test func buildWritesAMessagePythonCanRead() async throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = dir.appendingPathComponent("body.txt"), pdf = dir.appendingPathComponent("Übersicht.pdf")
@@ -53,7 +53,7 @@ import Testing
         #expect(attachments?.first?["content_type"] as? String == "application/pdf")
     }
 
-    @Test func badAddressIsUsageErrorAndWritesNothing() throws {
+    @Test func badAddressIsUsageErrorAndWritesNothing() async throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("m.eml")
@@ -63,14 +63,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
-    @Test func headerWithLineBreakIsRejected() throws {
+    @Test func headerWithLineBreakIsRejected() async throws {
         let run = try Self.herald(["mail", "build", "--from", "a@example.com", "--to", "b@example.com",
                                    "--header", "X-A: 1\r\nBcc: evil@example.com", "--out", "-"])
         #expect(run.status == 64)
         #expect(run.stderr.contains("line break"))
     }
 
-    @Test func sendPrintsOneLinePerRecipientAndExits69OnARejection() throws {
+    @Test func sendPrintsOneLinePerRecipientAndExits69OnARejection() async throws {
         let peer = try SMTPPeer(["--scenario", "reject-rcpt"])
         let run = try Self.herald(["mail", "send", "--server", "smtp://127.0.0.1:\(peer.port)", "--tls", "none",
                                    "--from", "reports@example.com", "--to", "ops@example.com", "--to", "unknown@example.com",
@@ -82,7 +82,7 @@ import Testing
         #expect(lines[1].hasPrefix("REJECTED unknown@example.com 550 5.1.1 <unknown@example.com>: Recipient address rejected"))
     }
 
-    @Test func sendAllAcceptedExits0() throws {
+    @Test func sendAllAcceptedExits0() async throws {
         let peer = try SMTPPeer()
         let run = try Self.herald(["mail", "send", "--server", "smtp://127.0.0.1:\(peer.port)", "--tls", "none",
                                    "--from", "reports@example.com", "--to", "ops@example.com", "--cc", "cc@example.com"])
@@ -91,7 +91,7 @@ import Testing
         #expect(peer.messages.count == 1)
     }
 
-    @Test func temporaryFailureExits75() throws {
+    @Test func temporaryFailureExits75() async throws {
         let peer = try SMTPPeer(["--scenario", "tempfail-data"])
         let run = try Self.herald(["mail", "send", "--server", "smtp://127.0.0.1:\(peer.port)", "--tls", "none",
                                    "--from", "reports@example.com", "--to", "ops@example.com"])
@@ -99,7 +99,7 @@ import Testing
         #expect(run.stdout.hasPrefix("REJECTED ops@example.com 451 4.3.0"))
     }
 
-    @Test func startTLSNotOfferedExits78() throws {
+    @Test func startTLSNotOfferedExits78() async throws {
         let peer = try SMTPPeer()
         let run = try Self.herald(["mail", "send", "--server", "smtp://127.0.0.1:\(peer.port)",
                                    "--from", "reports@example.com", "--to", "ops@example.com"])
@@ -108,7 +108,7 @@ import Testing
         #expect(peer.messages.isEmpty)
     }
 
-    @Test func unsetPasswordVariableExits78() throws {
+    @Test func unsetPasswordVariableExits78() async throws {
         let run = try Self.herald(["mail", "send", "--server", "smtp://127.0.0.1:2525", "--user", "u",
                                    "--password-env", "HERALD_TEST_UNSET_VARIABLE",
                                    "--from", "reports@example.com", "--to", "ops@example.com"])
@@ -116,13 +116,13 @@ import Testing
         #expect(run.stderr.contains("HERALD_TEST_UNSET_VARIABLE"))
     }
 
-    @Test func thereIsNoPasswordOption() throws {
+    @Test func thereIsNoPasswordOption() async throws {
         let run = try Self.herald(["mail", "send", "--server", "smtp://127.0.0.1:2525", "--password", "hunter2",
                                    "--from", "reports@example.com", "--to", "ops@example.com"])
         #expect(run.status == 64)
     }
 
-    @Test func smtpTestReportsStepsWithoutThePassword() throws {
+    @Test func smtpTestReportsStepsWithoutThePassword() async throws {
         let peer = try SMTPPeer(["--tls", "starttls", "--auth", "reporter:Very-Secret-1"])
         let run = try Self.herald(["smtp", "test", "--server", "smtp://localhost:\(peer.port)", "--ca-file", try TestCA.shared().caCert,
                                    "--user", "reporter", "--password-env", "HERALD_TEST_PASSWORD",
@@ -136,7 +136,7 @@ import Testing
         #expect(!run.stdout.contains("Very-Secret-1") && !run.stderr.contains("Very-Secret-1"))
     }
 
-    @Test func smtpTestWritesAnAuditEntry() throws {
+    @Test func smtpTestWritesAnAuditEntry() async throws {
         let peer = try SMTPPeer()
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -149,7 +149,7 @@ import Testing
         #expect(audit.stdout.contains("cli smtp.test 127.0.0.1:\(peer.port): OK: 127.0.0.1 accepted the test mail"), "\(audit.stdout)")
     }
 
-    @Test func smtpTestWithWrongPasswordExits69WithTheFix() throws {
+    @Test func smtpTestWithWrongPasswordExits69WithTheFix() async throws {
         let peer = try SMTPPeer(["--tls", "starttls", "--auth", "reporter:right"])
         let run = try Self.herald(["smtp", "test", "--server", "smtp://localhost:\(peer.port)", "--ca-file", try TestCA.shared().caCert,
                                    "--user", "reporter", "--password-env", "HERALD_TEST_PASSWORD",
@@ -160,7 +160,7 @@ import Testing
         #expect(run.stdout.contains("FAILED: 535"))
     }
 
-    @Test func presetsListEveryDocumentedProvider() throws {
+    @Test func presetsListEveryDocumentedProvider() async throws {
         let run = try Self.herald(["smtp", "presets", "--json"], environment: ["HERALD_CONFIG_DIR": packageRoot.appendingPathComponent("Config").path])
         #expect(run.status == 0, "\(run.stderr)")
         let presets = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]
@@ -172,14 +172,14 @@ import Testing
         }
     }
 
-    @Test func unknownPresetNamesTheChoices() throws {
+    @Test func unknownPresetNamesTheChoices() async throws {
         let run = try Self.herald(["mail", "send", "--preset", "nope", "--from", "a@example.com", "--to", "b@example.com"],
                                   environment: ["HERALD_CONFIG_DIR": packageRoot.appendingPathComponent("Config").path])
         #expect(run.status == 64)
         #expect(run.stderr.contains("gmail, microsoft365"))
     }
 
-    @Test func cronNextPrintsTimesWithTheZonesOffset() throws {
+    @Test func cronNextPrintsTimesWithTheZonesOffset() async throws {
         let run = try Self.herald(["cron", "next", "30 2 * * *", "--tz", "Europe/Berlin", "--after", "2026-03-28T12:00:00Z", "--count", "2"])
         #expect(run.status == 0, "\(run.stderr)")
         // 02:30 does not exist on 29 March 2026 in Berlin: the run moves to the first instant after the gap.
@@ -197,7 +197,7 @@ import Testing
         #expect(run.stderr.contains(message), "\(run.stderr)")
     }
 
-    @Test func cronExplainInGerman() throws {
+    @Test func cronExplainInGerman() async throws {
         let run = try Self.herald(["cron", "explain", "0 8 * * 1", "--locale", "de"])
         #expect(run.status == 0)
         #expect(run.stdout == "Um 08:00 am Montag\n")

@@ -22,7 +22,7 @@ import Testing
             m.text = "Report number \(i)\n"
             let e = try MessageWriter().encode(m)
             messageIDs.append(e.messageID)
-            _ = try store.enqueue(NewMail(tenantID: "acme", kind: i % 10 == 0 ? .alert : .report, message: Data(e.bytes),
+            _ = try await store.enqueue(NewMail(tenantID: "acme", kind: i % 10 == 0 ? .alert : .report, message: Data(e.bytes),
                                           messageID: e.messageID, subject: m.subject, mailFrom: e.mailFrom,
                                           recipients: e.recipients), now: Date())
         }
@@ -58,7 +58,7 @@ import Testing
         // Only a mail in flight at a kill (one per worker) may arrive twice, with the same Message-ID.
         #expect(duplicates <= kills * workers, "\(duplicates) duplicates after \(kills) kills")
         #expect(Set(received).isSubset(of: Set(messageIDs)))
-        let statuses = try store.log(LogQuery(limit: 1000)).map(\.entry.status)
+        let statuses = try await store.log(LogQuery(limit: 1000)).map(\.entry.status)
         #expect(statuses.count == count && statuses.allSatisfy { $0 == .sent })
     }
 

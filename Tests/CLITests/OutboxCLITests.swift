@@ -4,7 +4,7 @@ import Testing
 
 /// `herald outbox add`, `deliver`, `log`, `audit` and `suppressions` against a real SMTP server.
 @Suite struct OutboxCLITests {
-    @Test func addDeliverAndReadTheLogs() throws {
+    @Test func addDeliverAndReadTheLogs() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-outbox-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try SMTPPeer(["--scenario", "reject-rcpt"])
@@ -50,7 +50,7 @@ import Testing
         #expect(again.stderr.contains("not on tenant acme's suppression list"))
     }
 
-    @Test func badConfigurationNamesTheSetting() throws {
+    @Test func badConfigurationNamesTheSetting() async throws {
         let bad = try CLITests.herald(["log"], environment: ["HERALD_DELIVERY_WORKERS": "many"])
         #expect(bad.status == 78)
         #expect(bad.stderr.contains("HERALD_DELIVERY_WORKERS"))

@@ -102,7 +102,7 @@ import Testing
         #expect(again.terminationStatus == 0)
     }
 
-    @Test func aWrongServiceSettingStopsTheStartNamingIt() throws {
+    @Test func aWrongServiceSettingStopsTheStartNamingIt() async throws {
         let dir = try CLITests.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let environment = ["HERALD_DATABASE": dir.appendingPathComponent("herald.sqlite").path]

@@ -10,7 +10,7 @@ import Testing
         return d
     }
 
-    @Test func renderPrintsExactlyTheRendering() throws {
+    @Test func renderPrintsExactlyTheRendering() async throws {
         let d = try Self.dir()
         defer { try? FileManager.default.removeItem(at: d) }
         try "{% extends \"base.html.j2\" %}{% block body %}<b>{{ user }}</b>{% endblock %}".write(to: d.appendingPathComponent("page.html.j2"), atomically: true, encoding: .utf8)
@@ -25,7 +25,7 @@ import Testing
         #expect(run.stdout == "<p><b>&lt;Jürgen &amp; Co&gt;</b></p>")
     }
 
-    @Test func syntaxErrorIsNameLineColumnAndExit65() throws {
+    @Test func syntaxErrorIsNameLineColumnAndExit65() async throws {
         let d = try Self.dir()
         defer { try? FileManager.default.removeItem(at: d) }
         let file = d.appendingPathComponent("bad.txt")
@@ -36,7 +36,7 @@ import Testing
         #expect(run.stderr.contains("Unexpected end of template"))
     }
 
-    @Test func checkRendersStrictlyWithData() throws {
+    @Test func checkRendersStrictlyWithData() async throws {
         let d = try Self.dir()
         defer { try? FileManager.default.removeItem(at: d) }
         try "Hello {{ user.name }}".write(to: d.appendingPathComponent("ok.txt"), atomically: true, encoding: .utf8)
@@ -102,7 +102,7 @@ import Testing
         }
     }
 
-    @Test func missingDataFieldIsNamed() throws {
+    @Test func missingDataFieldIsNamed() async throws {
         let d = try Self.dir()
         defer { try? FileManager.default.removeItem(at: d) }
         var sample = try JSONSerialization.jsonObject(with: Data(contentsOf: packageRoot.appendingPathComponent("ReportTemplates/availability/sample-data.json"))) as! [String: Any]
@@ -119,7 +119,7 @@ import Testing
 
     /// The attack of issue 13: a host name with U+FFFE used to cost the alert summary every
     /// table row after it, with exit 0. Now nothing is written and the exit is 65.
-    @Test func aReportThatCannotBeDrawnWholeIsNotWritten() throws {
+    @Test func aReportThatCannotBeDrawnWholeIsNotWritten() async throws {
         let d = try Self.dir()
         defer { try? FileManager.default.removeItem(at: d) }
         let sample = try String(contentsOf: packageRoot.appendingPathComponent("ReportTemplates/alert-summary/sample-data.json"), encoding: .utf8)

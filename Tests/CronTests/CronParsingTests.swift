@@ -73,7 +73,7 @@ struct CronParsingTests {
         }
     }
 
-    @Test func nextIsStrictlyAfterAndPreviousStrictlyBefore() throws {
+    @Test func nextIsStrictlyAfterAndPreviousStrictlyBefore() async throws {
         let e = try CronExpression("0 8 * * *")
         let eight = instant("2026-01-01T08:00:00Z")
         #expect(e.next(after: eight, in: .utc) == instant("2026-01-02T08:00:00Z"))
@@ -82,7 +82,7 @@ struct CronParsingTests {
         #expect(e.previous(before: eight.addingTimeInterval(0.5), in: .utc) == eight)
     }
 
-    @Test func fixedTimeFlagFollowsCronie() throws {
+    @Test func fixedTimeFlagFollowsCronie() async throws {
         #expect(try CronExpression("0 8 * * *").isFixedTime)
         #expect(try CronExpression("0-59 0-23 * * *").isFixedTime)
         #expect(try CronExpression("@daily").isFixedTime)

@@ -106,7 +106,7 @@ struct CronTimeZoneTests {
         }
     }
 
-    @Test func foundationTimeZoneOverloadsMatch() throws {
+    @Test func foundationTimeZoneOverloadsMatch() async throws {
         let e = try CronExpression("30 2 * * *")
         let tz = try #require(TimeZone(identifier: "Europe/Berlin"))
         let after = instant("2026-03-28T12:00:00+01:00")
@@ -138,7 +138,7 @@ struct CronTimeZoneTests {
         #expect(checked > 250)
     }
 
-    @Test func previousFromTheSecondCopyOfAFoldFindsTheFirstCopy() throws {
+    @Test func previousFromTheSecondCopyOfAFoldFindsTheFirstCopy() async throws {
         let zone = try CronZone(identifier: "Europe/Berlin")
         let e = try CronExpression("45 2 * * *")
         // 02:50 CET is in the second copy; 02:45 ran at its first occurrence (02:45 CEST), 1 h 5 min earlier.
@@ -150,7 +150,7 @@ struct CronTimeZoneTests {
         #expect(interval.previous(before: instant("2026-10-25T02:00:00+01:00"), in: zone) == instant("2026-10-25T02:45:00+02:00"))
     }
 
-    @Test func searchesStayWithin1900To2199() throws {
+    @Test func searchesStayWithin1900To2199() async throws {
         let daily = try CronExpression("0 0 * * *")
         let berlin = try CronZone(identifier: "Europe/Berlin")
         #expect(daily.next(after: instant("2199-12-30T12:00:00Z"), in: .utc) == instant("2199-12-31T00:00:00Z"))
@@ -163,7 +163,7 @@ struct CronTimeZoneTests {
         #expect(try CronExpression("0 0 29 2 1").nextTimes(after: instant("2026-01-01T00:00:00Z"), count: 3, in: .utc).count == 3)
     }
 
-    @Test func formatsOffsetsLikeISO8601() throws {
+    @Test func formatsOffsetsLikeISO8601() async throws {
         let date = instant("2026-06-01T12:00:00Z")
         #expect(try CronZone(identifier: "Asia/Kolkata").iso8601(date) == "2026-06-01T17:30:00+05:30")
         #expect(try CronZone(identifier: "Pacific/Chatham").iso8601(date) == "2026-06-02T00:45:00+12:45")

@@ -9,7 +9,7 @@ struct SchedulerTests {
         CronSchedule(id: id, tenantID: tenant, expression: try CronExpression(expr), zone: try CronZone(identifier: zone), activeSince: instant(since))
     }
 
-    @Test func dueSlotRunsOnceAndNeverAgain() throws {
+    @Test func dueSlotRunsOnceAndNeverAgain() async throws {
         let planner = SchedulePlanner()
         let s = try schedule("daily", "0 8 * * *")
         let before = planner.plan(schedules: [s], lastHandled: [:], now: instant("2026-01-01T07:59:59Z"))
@@ -30,7 +30,7 @@ struct SchedulerTests {
         #expect(again.handledThrough.isEmpty)
     }
 
-    @Test func slotsBeforeActiveSinceAreIgnored() throws {
+    @Test func slotsBeforeActiveSinceAreIgnored() async throws {
         let s = try schedule("new", "0 * * * *", since: "2026-01-01T10:30:00Z")
         let plan = SchedulePlanner().plan(schedules: [s], lastHandled: [:], now: instant("2026-01-01T10:45:00Z"))
         #expect(plan.due.isEmpty)
@@ -38,7 +38,7 @@ struct SchedulerTests {
         #expect(plan.nextWakeUp == instant("2026-01-01T11:00:00Z"))
     }
 
-    @Test func catchUpRunsTheLatestSlotOnceAndRecordsTheOthers() throws {
+    @Test func catchUpRunsTheLatestSlotOnceAndRecordsTheOthers() async throws {
         let planner = SchedulePlanner(configuration: .init(gracePeriod: 3600))
         let s = try schedule("hourly", "0 * * * *")
         let plan = planner.plan(schedules: [s], lastHandled: ["hourly": instant("2026-01-01T00:00:00Z")], now: instant("2026-01-01T05:10:00Z"))
@@ -49,7 +49,7 @@ struct SchedulerTests {
         #expect(plan.handledThrough["hourly"] == instant("2026-01-01T05:00:00Z"))
     }
 
-    @Test func slotsOlderThanTheGracePeriodAreMissedNotRun() throws {
+    @Test func slotsOlderThanTheGracePeriodAreMissedNotRun() async throws {
         let planner = SchedulePlanner(configuration: .init(gracePeriod: 3600))
         let s = try schedule("daily", "0 8 * * *")
         let plan = planner.plan(schedules: [s], lastHandled: ["daily": instant("2026-01-01T08:00:00Z")], now: instant("2026-01-03T10:00:01Z"))
@@ -64,7 +64,7 @@ struct SchedulerTests {
         #expect(edge.missed.map(\.reason) == [.superseded])
     }
 
-    @Test func longDowntimeListsSomeMissedSlotsAndSummarizesTheRest() throws {
+    @Test func longDowntimeListsSomeMissedSlotsAndSummarizesTheRest() async throws {
         let planner = SchedulePlanner(configuration: .init(gracePeriod: 300, maxMissedListedPerSchedule: 100))
         let s = try schedule("minutely", "* * * * *")
         let plan = planner.plan(schedules: [s], lastHandled: ["minutely": instant("2026-01-01T00:00:00Z")], now: instant("2026-01-02T00:00:10Z"))
@@ -75,14 +75,14 @@ struct SchedulerTests {
         #expect(plan.missedRanges == [MissedRange(scheduleID: "minutely", tenantID: "t1", first: instant("2026-01-01T01:41:00Z"), last: instant("2026-01-01T23:59:00Z"), reason: .superseded)])
     }
 
-    @Test func dstGapSlotIsIdentifiedByItsRealInstant() throws {
+    @Test func dstGapSlotIsIdentifiedByItsRealInstant() async throws {
         let s = try schedule("berlin", "30 2 * * *", zone: "Europe/Berlin")
         let plan = SchedulePlanner().plan(schedules: [s], lastHandled: ["berlin": instant("2026-03-28T02:30:00+01:00")], now: instant("2026-03-29T03:00:30+02:00"))
         #expect(plan.due.map(\.slot.instant) == [instant("2026-03-29T01:00:00Z")])
         #expect(plan.missed.isEmpty)
     }
 
-    @Test func foldRunsBothCopiesForIntervalSchedulesAsDistinctSlots() throws {
+    @Test func foldRunsBothCopiesForIntervalSchedulesAsDistinctSlots() async throws {
         let planner = SchedulePlanner()
         let s = try schedule("ny", "15 * * * *", zone: "America/New_York")
         var handled: [String: Date] = ["ny": instant("2026-11-01T00:15:00-04:00")]
@@ -95,7 +95,7 @@ struct SchedulerTests {
         #expect(ran == [instant("2026-11-01T05:15:00Z"), instant("2026-11-01T06:15:00Z"), instant("2026-11-01T07:15:00Z")])
     }
 
-    @Test func sameInstantIsDealtRoundRobinAcrossTenants() throws {
+    @Test func sameInstantIsDealtRoundRobinAcrossTenants() async throws {
         let schedules = try [
             schedule("a1", tenant: "A", "0 0 * * *"), schedule("a2", tenant: "A", "0 0 * * *"), schedule("a3", tenant: "A", "0 0 * * *"),
             schedule("b1", tenant: "B", "0 0 * * *"),
@@ -121,7 +121,7 @@ struct SchedulerTests {
         #expect(firsts.count > 1)
     }
 
-    @Test func spreadIsDeterministicBoundedAndDelaysButDoesNotRenameTheSlot() throws {
+    @Test func spreadIsDeterministicBoundedAndDelaysButDoesNotRenameTheSlot() async throws {
         let planner = SchedulePlanner(configuration: .init(maxSpread: 300))
         let ids = (0..<200).map { "schedule-\($0)" }
         let spreads = ids.map(planner.spread(for:))

@@ -19,29 +19,29 @@ import Testing
     /// With durability full, accepting a mail waits for the disk (synchronous FULL) and a
     /// delivery's bookkeeping does not (NORMAL); the connection is back at FULL after every
     /// bookkeeping transaction, also one that fails, and a claimed and completed mail is recorded.
-    @Test func bookkeepingCommitsWithoutWaitingForTheDiskAndAcceptanceDoes() throws {
+    @Test func bookkeepingCommitsWithoutWaitingForTheDiskAndAcceptanceDoes() async throws {
         let (store, dir) = try Self.tempStore(.full)
         defer { try? FileManager.default.removeItem(at: dir) }
-        func level() throws -> Int? { try store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } }
-        #expect(try level() == 2)
-        #expect(try store.bookkeepingWrite { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
-        #expect(try level() == 2)
+        func level() async throws -> Int? { try await store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } }
+        #expect(try await level() == 2)
+        #expect(try await store.bookkeepingWrite { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(try await level() == 2)
         struct Boom: Error {}
-        #expect(throws: Boom.self) { try store.bookkeepingWrite { _ in throw Boom() } }
-        #expect(try level() == 2)
-        let (entry, _) = try store.enqueue(Self.mail(to: ["a@example.com"]), now: start)
-        let claimed = try store.claim(owner: "w", now: start, lease: 60, limit: 4)
+        await #expect(throws: Boom.self) { try await store.bookkeepingWrite { _ in throw Boom() } }
+        #expect(try await level() == 2)
+        let (entry, _) = try await store.enqueue(Self.mail(to: ["a@example.com"]), now: start)
+        let claimed = try await store.claim(owner: "w", now: start, lease: 60, limit: 4)
         #expect(claimed.map(\.entry.id) == [entry.id])
-        let status = try store.complete(AttemptResult(outboxID: entry.id!, leaseOwner: "w", at: start,
+        let status = try await store.complete(AttemptResult(outboxID: entry.id!, leaseOwner: "w", at: start,
                                                       recipients: [.init(address: "a@example.com", outcome: .accepted, replyCode: 250)],
                                                       queueID: "Q1", retryAt: nil))
         #expect(status == .sent)
-        #expect(try level() == 2)
+        #expect(try await level() == 2)
         // With durability normal everything commits at NORMAL, bookkeeping included.
         let (relaxed, relaxedDir) = try Self.tempStore(.normal)
         defer { try? FileManager.default.removeItem(at: relaxedDir) }
-        #expect(try relaxed.bookkeepingWrite { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
-        #expect(try relaxed.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(try await relaxed.bookkeepingWrite { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(try await relaxed.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
     }
 
     static func mail(to recipients: [String], kind: MailKind = .report, tenant: String = "acme", subject: String = "Report",
@@ -62,7 +62,7 @@ import Testing
         configuration.workers = workers
         let settings = SMTPSettings(host: "127.0.0.1", port: peer.port, tls: .none, ehloName: "client.herald.test",
                                     connectTimeout: .seconds(5), commandTimeout: .seconds(5))
-        return Deliverer(store: store, configuration: configuration, clock: clock) {
+        return Deliverer(outbox: store, configuration: configuration, clock: clock) {
             let session = try SMTPSession(settings: settings)
             return wrap?(session) ?? session
         }
@@ -73,11 +73,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try SMTPPeer()
         let clock = ManualWallClock(now: start)
-        let (entry, created) = try store.enqueue(Self.mail(to: ["ops@example.com", "cto@example.com"]), now: clock.now)
+        let (entry, created) = try await store.enqueue(Self.mail(to: ["ops@example.com", "cto@example.com"]), now: clock.now)
         #expect(created)
         try await Self.deliverer(store, peer, clock: clock).run(once: true)
         #expect(peer.messages.count == 1)
-        let log = try store.log(LogQuery(tenantID: "acme"))
+        let log = try await store.log(LogQuery(tenantID: "acme"))
         #expect(log.count == 1)
         #expect(log[0].entry.status == .sent)
         #expect(log[0].entry.queueID == "Q0001")
@@ -91,11 +91,11 @@ import Testing
     @Test func idempotencyKeyYieldsTheExistingEntry() async throws {
         let (store, dir) = try Self.tempStore()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let first = try store.enqueue(Self.mail(to: ["a@example.com"], kind: .twoFactor, key: "2fa-req-1"), now: start)
-        let second = try store.enqueue(Self.mail(to: ["a@example.com"], kind: .twoFactor, key: "2fa-req-1"), now: start)
+        let first = try await store.enqueue(Self.mail(to: ["a@example.com"], kind: .twoFactor, key: "2fa-req-1"), now: start)
+        let second = try await store.enqueue(Self.mail(to: ["a@example.com"], kind: .twoFactor, key: "2fa-req-1"), now: start)
         #expect(first.created && !second.created)
         #expect(first.entry.id == second.entry.id)
-        let other = try store.enqueue(Self.mail(to: ["a@example.com"], kind: .twoFactor, tenant: "other", key: "2fa-req-1"), now: start)
+        let other = try await store.enqueue(Self.mail(to: ["a@example.com"], kind: .twoFactor, tenant: "other", key: "2fa-req-1"), now: start)
         #expect(other.created)
     }
 
@@ -111,7 +111,7 @@ import Testing
                     var mail = try Self.mail(to: ["user\(i)@example.com"], subject: "n\(i)")
                     if i % 50 == 7 { mail.recipients = [] }                          // refused by the store
                     if i >= 190 { mail = try Self.mail(to: ["same@example.com"], key: "one-key") }
-                    do { return (i, .success(try await store.accept(mail, now: start).entry.id!)) } catch { return (i, .failure(error)) }
+                    do { return (i, .success(try await store.enqueue(mail, now: start).entry.id!)) } catch { return (i, .failure(error)) }
                 }
             }
             return try await group.reduce(into: [Int: Result<Int64, Error>]()) { $0[$1.0] = $1.1 }
@@ -123,7 +123,7 @@ import Testing
         }
         let keyed = Set((190..<200).compactMap { try? outcomes[$0]!.get() })
         #expect(keyed.count == 1, "one idempotency key, one entry: \(keyed)")
-        let stored = try store.log(LogQuery(limit: 1000))
+        let stored = try await store.log(LogQuery(limit: 1000))
         #expect(stored.count == 200 - 4 - 9)
         #expect(Set(stored.map(\.entry.id!)) == Set(outcomes.values.compactMap { try? $0.get() }))
     }
@@ -133,12 +133,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try SMTPPeer()
         let clock = ManualWallClock(now: start)
-        let (entry, _) = try store.enqueue(Self.mail(to: ["user@example.com"], kind: .twoFactor), now: clock.now)
+        let (entry, _) = try await store.enqueue(Self.mail(to: ["user@example.com"], kind: .twoFactor), now: clock.now)
         #expect(entry.expiresAt == start.addingTimeInterval(600))
         clock.advance(by: 601)
         try await Self.deliverer(store, peer, clock: clock).run(once: true)
         #expect(peer.messages.isEmpty)
-        #expect(try store.entry(entry.id!)?.status == .expired)
+        #expect(try await store.entry(entry.id!)?.status == .expired)
     }
 
     @Test func temporaryFailuresAreRetriedOnScheduleThenFailWithAnAuditEntry() async throws {
@@ -146,22 +146,22 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try SMTPPeer(["--scenario", "tempfail-data"])
         let clock = ManualWallClock(now: start)
-        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
+        let (entry, _) = try await store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
         let deliverer = Self.deliverer(store, peer, clock: clock)
         var seen: [OutboxStatus] = []
         for delay in [0.0, 5, 30, 300] {
             clock.advance(by: delay)
             try await deliverer.run(once: true)
-            seen.append(try #require(try store.entry(entry.id!)).status)
+            seen.append(try #require(try await store.entry(entry.id!)).status)
             // Not due before its time: running again at once sends nothing.
             try await deliverer.run(once: true)
         }
         #expect(seen == [.retrying, .retrying, .retrying, .failed])
-        let attempts = try store.attempts(of: entry.id!)
+        let attempts = try await store.attempts(of: entry.id!)
         #expect(attempts.count == 4)
         #expect(attempts.allSatisfy { $0.replyCode == 451 && $0.enhancedCode == "4.3.0" })
         #expect(attempts.map(\.at) == [start, start + 5, start + 35, start + 335])
-        let audit = try store.audit()
+        let audit = try await store.audit()
         #expect(audit.first?.action == "mail.failed")
         #expect(audit.first?.detail.contains("451 4.3.0") == true)
     }
@@ -172,24 +172,24 @@ import Testing
         let peer = try SMTPPeer(["--scenario", "reject-rcpt"])
         let clock = ManualWallClock(now: start)
         let deliverer = Self.deliverer(store, peer, clock: clock)
-        let (first, _) = try store.enqueue(Self.mail(to: ["ops@example.com", "unknown@example.com"]), now: clock.now)
+        let (first, _) = try await store.enqueue(Self.mail(to: ["ops@example.com", "unknown@example.com"]), now: clock.now)
         try await deliverer.run(once: true)
-        #expect(try store.entry(first.id!)?.status == .partiallySent)
-        let recipients = try store.recipients(of: first.id!)
+        #expect(try await store.entry(first.id!)?.status == .partiallySent)
+        let recipients = try await store.recipients(of: first.id!)
         #expect(recipients.map(\.status) == [.accepted, .failed])
         #expect(recipients[1].replyCode == 550 && recipients[1].enhancedCode == "5.1.1")
-        #expect(try store.suppressions(tenantID: "acme").map(\.address) == ["unknown@example.com"])
-        #expect(try store.suppressions(tenantID: "other").isEmpty == true)
+        #expect(try await store.suppressions(tenantID: "acme").map(\.address) == ["unknown@example.com"])
+        #expect(try await store.suppressions(tenantID: "other").isEmpty == true)
 
-        let (second, _) = try store.enqueue(Self.mail(to: ["Unknown@example.com", "cto@example.com"]), now: clock.now)
+        let (second, _) = try await store.enqueue(Self.mail(to: ["Unknown@example.com", "cto@example.com"]), now: clock.now)
         try await deliverer.run(once: true)
         #expect(peer.envelopes.last?.rcpt_tos == ["cto@example.com"])
-        #expect(try store.recipients(of: second.id!).map(\.status) == [.suppressed, .accepted])
+        #expect(try await store.recipients(of: second.id!).map(\.status) == [.suppressed, .accepted])
 
-        try store.liftSuppression(tenantID: "acme", address: "unknown@example.com", actor: "admin", now: clock.now)
-        #expect(try store.suppressions(tenantID: "acme").isEmpty)
-        #expect(try store.audit().first?.action == "suppression.lifted")
-        #expect(throws: StoreError.self) { try store.liftSuppression(tenantID: "acme", address: "unknown@example.com", actor: "admin", now: clock.now) }
+        try await store.liftSuppression(tenantID: "acme", address: "unknown@example.com", actor: "admin", now: clock.now)
+        #expect(try await store.suppressions(tenantID: "acme").isEmpty)
+        #expect(try await store.audit().first?.action == "suppression.lifted")
+        await #expect(throws: StoreError.self) { try await store.liftSuppression(tenantID: "acme", address: "unknown@example.com", actor: "admin", now: clock.now) }
     }
 
     /// A 4xx for one recipient retries that recipient alone; the accepted one is not sent again.
@@ -199,12 +199,12 @@ import Testing
         let peer = try SMTPPeer(["--scenario", "tempfail-rcpt-once"])
         let clock = ManualWallClock(now: start)
         let deliverer = Self.deliverer(store, peer, clock: clock)
-        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com", "busy@example.com"]), now: clock.now)
+        let (entry, _) = try await store.enqueue(Self.mail(to: ["ops@example.com", "busy@example.com"]), now: clock.now)
         try await deliverer.run(once: true)
-        #expect(try store.entry(entry.id!)?.status == .retrying)
+        #expect(try await store.entry(entry.id!)?.status == .retrying)
         clock.advance(by: 5)
         try await deliverer.run(once: true)
-        #expect(try store.entry(entry.id!)?.status == .sent)
+        #expect(try await store.entry(entry.id!)?.status == .sent)
         #expect(peer.envelopes.map(\.rcpt_tos) == [["ops@example.com"], ["busy@example.com"]])
     }
 
@@ -214,11 +214,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try SMTPPeer()
         let clock = ManualWallClock(now: start)
-        for i in 0..<40 { _ = try store.enqueue(Self.mail(to: ["r@example.com"], subject: "report \(i)"), now: clock.now) }
+        for i in 0..<40 { _ = try await store.enqueue(Self.mail(to: ["r@example.com"], subject: "report \(i)"), now: clock.now) }
         let twoFactor = try Self.mail(to: ["user@example.com"], kind: .twoFactor, subject: "Your code")
         let deliverer = Self.deliverer(store, peer, clock: clock) { inner in
             HookTransport(inner: inner) { sent in
-                if sent == 3 { _ = try? store.enqueue(twoFactor, now: clock.now) }
+                if sent == 3 { _ = try? await store.enqueue(twoFactor, now: clock.now) }
             }
         }
         try await deliverer.run(once: true)
@@ -234,40 +234,41 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try SMTPPeer()
         let clock = ManualWallClock(now: start)
-        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
-        #expect(try store.claim(owner: "crashed", now: clock.now, lease: 300, limit: 10).count == 1)
+        let (entry, _) = try await store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
+        #expect(try await store.claim(owner: "crashed", now: clock.now, lease: 300, limit: 10).count == 1)
         try await Self.deliverer(store, peer, clock: clock).run(once: true)
         #expect(peer.messages.isEmpty)
         clock.advance(by: 301)
         try await Self.deliverer(store, peer, clock: clock).run(once: true)
         #expect(peer.messages.count == 1)
-        #expect(try store.entry(entry.id!)?.status == .sent)
+        #expect(try await store.entry(entry.id!)?.status == .sent)
         // The crashed worker's late completion is ignored.
-        #expect(try store.complete(AttemptResult(outboxID: entry.id!, leaseOwner: "crashed", at: clock.now, recipients: [], queueID: nil, retryAt: nil)) == nil)
+        #expect(try await store.complete(AttemptResult(outboxID: entry.id!, leaseOwner: "crashed", at: clock.now, recipients: [], queueID: nil, retryAt: nil)) == nil)
     }
 
     /// A refused sender says nothing about the recipients: none is suppressed.
-    @Test func aClaimTakesQueuedRetryingAndLapsedEntriesOfOneLaneOldestFirst() throws {
+    @Test func aClaimTakesQueuedRetryingAndLapsedEntriesOfOneLaneOldestFirst() async throws {
         let (store, dir) = try Self.tempStore()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let ids = try (0..<4).map { i in
-            try store.enqueue(Self.mail(to: ["m\(i)@example.com"], subject: "m\(i)"), now: start.addingTimeInterval(Double(i))).entry.id!
+        var ids: [Int64] = []
+        for i in 0..<4 {
+            ids.append(try await store.enqueue(Self.mail(to: ["m\(i)@example.com"], subject: "m\(i)"), now: start.addingTimeInterval(Double(i))).entry.id!)
         }
         // m0: leased by a worker that then vanished; m1: failed for the time being, due again at +5 s.
-        #expect(try store.claim(owner: "gone", now: start.addingTimeInterval(4), lease: 10, limit: 2).map(\.entry.id!) == [ids[0], ids[1]])
-        #expect(try store.complete(AttemptResult(outboxID: ids[1], leaseOwner: "gone", at: start.addingTimeInterval(4),
+        #expect(try await store.claim(owner: "gone", now: start.addingTimeInterval(4), lease: 10, limit: 2).map(\.entry.id!) == [ids[0], ids[1]])
+        #expect(try await store.complete(AttemptResult(outboxID: ids[1], leaseOwner: "gone", at: start.addingTimeInterval(4),
                                                  recipients: [.init(address: "m1@example.com", outcome: .temporary, replyCode: 451)],
                                                  queueID: nil, retryAt: start.addingTimeInterval(5))) == .retrying)
         // At +6 s the lease on m0 still holds: the retry (due +5 s) and the queued m2, m3 go, oldest first.
-        let early = try store.claim(owner: "w", now: start.addingTimeInterval(6), lease: 10, limit: 2)
+        let early = try await store.claim(owner: "w", now: start.addingTimeInterval(6), lease: 10, limit: 2)
         #expect(early.map(\.entry.id!) == [ids[2], ids[3]])
         #expect(early.map(\.pendingRecipients) == [["m2@example.com"], ["m3@example.com"]])
-        let retry = try store.claim(owner: "w", now: start.addingTimeInterval(6), lease: 10, limit: 16)
+        let retry = try await store.claim(owner: "w", now: start.addingTimeInterval(6), lease: 10, limit: 16)
         #expect(retry.map(\.entry.id!) == [ids[1]])
         #expect(String(decoding: retry[0].message, as: UTF8.self).contains("Subject: m1"))
         // At +14 s m0's lease has lapsed: it is taken again, by the new owner.
-        #expect(try store.claim(owner: "w", now: start.addingTimeInterval(13), lease: 10, limit: 16).isEmpty)
-        let lapsed = try store.claim(owner: "w2", now: start.addingTimeInterval(14), lease: 10, limit: 16)
+        #expect(try await store.claim(owner: "w", now: start.addingTimeInterval(13), lease: 10, limit: 16).isEmpty)
+        let lapsed = try await store.claim(owner: "w2", now: start.addingTimeInterval(14), lease: 10, limit: 16)
         #expect(lapsed.map(\.entry.id!) == [ids[0]])
         #expect(lapsed[0].entry.leaseOwner == "w2")
         #expect(lapsed[0].entry.status == .sending)
@@ -278,11 +279,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try SMTPPeer(["--scenario", "reject-sender"])
         let clock = ManualWallClock(now: start)
-        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com", "cto@example.com"]), now: clock.now)
+        let (entry, _) = try await store.enqueue(Self.mail(to: ["ops@example.com", "cto@example.com"]), now: clock.now)
         try await Self.deliverer(store, peer, clock: clock).run(once: true)
-        #expect(try store.entry(entry.id!)?.status == .failed)
-        #expect(try store.recipients(of: entry.id!).allSatisfy { $0.replyCode == 550 && $0.enhancedCode == "5.1.0" })
-        #expect(try store.suppressions(tenantID: "acme").isEmpty)
+        #expect(try await store.entry(entry.id!)?.status == .failed)
+        #expect(try await store.recipients(of: entry.id!).allSatisfy { $0.replyCode == 550 && $0.enhancedCode == "5.1.0" })
+        #expect(try await store.suppressions(tenantID: "acme").isEmpty)
     }
 
     /// A worker whose lease ran out while it sent earlier mails of its batch does not send the
@@ -292,16 +293,16 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try SMTPPeer()
         let clock = ManualWallClock(now: start)
-        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
-        let stale = try #require(try store.claim(owner: "slow-worker", now: clock.now, lease: 10, limit: 1).first)
+        let (entry, _) = try await store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
+        let stale = try #require(try await store.claim(owner: "slow-worker", now: clock.now, lease: 10, limit: 1).first)
         clock.advance(by: 11)
-        #expect(try store.claim(owner: "other-worker", now: clock.now, lease: 300, limit: 1).count == 1)
+        #expect(try await store.claim(owner: "other-worker", now: clock.now, lease: 300, limit: 1).count == 1)
         let deliverer = Self.deliverer(store, peer, clock: clock)
         let settings = SMTPSettings(host: "127.0.0.1", port: peer.port, tls: .none, ehloName: "client.herald.test")
         try await deliverer.deliver(stale, owner: "slow-worker", transport: try SMTPSession(settings: settings))
         #expect(peer.messages.isEmpty)
-        #expect(try store.entry(entry.id!)?.leaseOwner == "other-worker")
-        #expect(try store.entry(entry.id!)?.attempts == 0, "a claim that never started sending is not an attempt")
+        #expect(try await store.entry(entry.id!)?.leaseOwner == "other-worker")
+        #expect(try await store.entry(entry.id!)?.attempts == 0, "a claim that never started sending is not an attempt")
     }
 
     /// A send that never reported back (the worker died mid-send) counts as an attempt; after
@@ -310,42 +311,42 @@ import Testing
         let (store, dir) = try Self.tempStore()
         defer { try? FileManager.default.removeItem(at: dir) }
         let clock = ManualWallClock(now: start)
-        let (entry, _) = try store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
+        let (entry, _) = try await store.enqueue(Self.mail(to: ["ops@example.com"]), now: clock.now)
         for round in 1...4 {
             let owner = "dying-\(round)"
-            #expect(try store.claim(owner: owner, now: clock.now, lease: 10, limit: 1).count == 1)
-            #expect(try store.renewLease(entry.id!, owner: owner, now: clock.now, lease: 10))
+            #expect(try await store.claim(owner: owner, now: clock.now, lease: 10, limit: 1).count == 1)
+            #expect(try await store.renewLease(entry.id!, owner: owner, now: clock.now, lease: 10))
             clock.advance(by: 11)
         }
         let peer = try SMTPPeer()
         try await Self.deliverer(store, peer, clock: clock).run(once: true)
         #expect(peer.messages.isEmpty)
-        #expect(try store.entry(entry.id!)?.status == .failed)
-        #expect(try store.audit().first?.action == "mail.failed")
+        #expect(try await store.entry(entry.id!)?.status == .failed)
+        #expect(try await store.audit().first?.action == "mail.failed")
     }
 
     @Test func logFiltersAndPages() async throws {
         let (store, dir) = try Self.tempStore()
         defer { try? FileManager.default.removeItem(at: dir) }
-        for i in 0..<5 { _ = try store.enqueue(Self.mail(to: ["a\(i)@example.com"], kind: i % 2 == 0 ? .alert : .report, tenant: i < 3 ? "acme" : "globex"), now: start + Double(i)) }
-        #expect(try store.log(LogQuery(tenantID: "acme")).count == 3)
-        #expect(try store.log(LogQuery(kind: .alert)).count == 3)
-        #expect(try store.log(LogQuery(recipient: "A4@example.com")).map(\.entry.tenantID) == ["globex"])
-        let page1 = try store.log(LogQuery(limit: 2))
-        let page2 = try store.log(LogQuery(limit: 2, before: page1.last?.entry.id))
+        for i in 0..<5 { _ = try await store.enqueue(Self.mail(to: ["a\(i)@example.com"], kind: i % 2 == 0 ? .alert : .report, tenant: i < 3 ? "acme" : "globex"), now: start + Double(i)) }
+        #expect(try await store.log(LogQuery(tenantID: "acme")).count == 3)
+        #expect(try await store.log(LogQuery(kind: .alert)).count == 3)
+        #expect(try await store.log(LogQuery(recipient: "A4@example.com")).map(\.entry.tenantID) == ["globex"])
+        let page1 = try await store.log(LogQuery(limit: 2))
+        let page2 = try await store.log(LogQuery(limit: 2, before: page1.last?.entry.id))
         #expect(page1.map(\.entry.id!) == [5, 4])
         #expect(page2.map(\.entry.id!) == [3, 2])
-        #expect(try store.log(LogQuery(from: start + 3)).count == 2)
-        #expect(try store.log(LogQuery(status: .sent)).isEmpty)
+        #expect(try await store.log(LogQuery(from: start + 3)).count == 2)
+        #expect(try await store.log(LogQuery(status: .sent)).isEmpty)
     }
 
-    @Test func auditLogIsAppendOnly() throws {
+    @Test func auditLogIsAppendOnly() async throws {
         let (store, dir) = try Self.tempStore()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try store.appendAudit(AuditEntry(at: start, actor: "admin", action: "settings.changed", detail: "x"))
-        #expect(throws: (any Error).self) { try store.pool.write { try $0.execute(sql: "DELETE FROM audit") } }
-        #expect(throws: (any Error).self) { try store.pool.write { try $0.execute(sql: "UPDATE audit SET actor = 'x'") } }
-        #expect(try store.audit().count == 1)
+        try await store.appendAudit(AuditEntry(at: start, actor: "admin", action: "settings.changed", detail: "x"))
+        await #expect(throws: (any Error).self) { try await store.pool.write { try $0.execute(sql: "DELETE FROM audit") } }
+        await #expect(throws: (any Error).self) { try await store.pool.write { try $0.execute(sql: "UPDATE audit SET actor = 'x'") } }
+        #expect(try await store.audit().count == 1)
     }
 
     @Test func pruneRemovesOnlyOldFinalEntries() async throws {
@@ -353,21 +354,21 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let peer = try SMTPPeer()
         let clock = ManualWallClock(now: start)
-        _ = try store.enqueue(Self.mail(to: ["a@example.com"]), now: clock.now)
+        _ = try await store.enqueue(Self.mail(to: ["a@example.com"]), now: clock.now)
         try await Self.deliverer(store, peer, clock: clock).run(once: true)
-        let (queued, _) = try store.enqueue(Self.mail(to: ["b@example.com"]), now: clock.now)
-        #expect(try store.prune(olderThanDays: 30, now: clock.now + 29 * 86_400) == 0)
-        #expect(try store.prune(olderThanDays: 30, now: clock.now + 31 * 86_400) == 1)
-        #expect(try store.log(LogQuery()).map(\.entry.id) == [queued.id])
+        let (queued, _) = try await store.enqueue(Self.mail(to: ["b@example.com"]), now: clock.now)
+        #expect(try await store.prune(olderThanDays: 30, now: clock.now + 29 * 86_400) == 0)
+        #expect(try await store.prune(olderThanDays: 30, now: clock.now + 31 * 86_400) == 1)
+        #expect(try await store.log(LogQuery()).map(\.entry.id) == [queued.id])
     }
 
-    @Test func missingRecipientIsRefused() throws {
+    @Test func missingRecipientIsRefused() async throws {
         let (store, dir) = try Self.tempStore()
         defer { try? FileManager.default.removeItem(at: dir) }
         var mail = try Self.mail(to: ["a@example.com"])
         mail.recipients = []
-        #expect(throws: StoreError.self) { try store.enqueue(mail, now: start) }
-        #expect(try store.log(LogQuery()).isEmpty)
+        await #expect(throws: StoreError.self) { try await store.enqueue(mail, now: start) }
+        #expect(try await store.log(LogQuery()).isEmpty)
     }
 }
 
@@ -385,16 +386,16 @@ extension DeliveryTests {
         configuration.pollInterval = 3_600
         let settings = SMTPSettings(host: "127.0.0.1", port: peer.port, tls: .none, ehloName: "client.herald.test",
                                     connectTimeout: .seconds(5), commandTimeout: .seconds(5))
-        let deliverer = Deliverer(store: store, configuration: configuration, clock: clock, wakeUp: signal) {
+        let deliverer = Deliverer(outbox: store, configuration: configuration, clock: clock, wakeUp: signal) {
             try SMTPSession(settings: settings)
         }
-        _ = try store.enqueue(Self.mail(to: ["first@example.com"]), now: clock.now)
+        _ = try await store.enqueue(Self.mail(to: ["first@example.com"]), now: clock.now)
         let task = Task { try await deliverer.run() }
         for _ in 0..<200 where peer.messages.count < 1 { try await Task.sleep(for: .milliseconds(25)) }
         #expect(peer.messages.count == 1)
         // Both workers are idle now, waiting an hour of manual time.
         try await Task.sleep(for: .milliseconds(200))
-        _ = try store.enqueue(Self.mail(to: ["second@example.com"], kind: .twoFactor), now: clock.now)
+        _ = try await store.enqueue(Self.mail(to: ["second@example.com"], kind: .twoFactor), now: clock.now)
         signal.fire()
         for _ in 0..<200 where peer.messages.count < 2 { try await Task.sleep(for: .milliseconds(25)) }
         #expect(peer.messages.count == 2)
@@ -408,10 +409,10 @@ extension DeliveryTests {
 final class HookTransport: MailTransport, @unchecked Sendable {
     // @unchecked: used by one worker at a time, as every transport is.
     let inner: any MailTransport
-    let afterSend: (Int) -> Void
+    let afterSend: (Int) async -> Void
     var sent = 0
 
-    init(inner: any MailTransport, afterSend: @escaping (Int) -> Void) {
+    init(inner: any MailTransport, afterSend: @escaping (Int) async -> Void) {
         self.inner = inner
         self.afterSend = afterSend
     }
@@ -419,7 +420,7 @@ final class HookTransport: MailTransport, @unchecked Sendable {
     func send(batch: [EncodedMessage]) async -> [Result<DeliveryReport, SMTPError>] {
         let results = await inner.send(batch: batch)
         sent += batch.count
-        afterSend(sent)
+        await afterSend(sent)
         return results
     }
 

@@ -11,7 +11,7 @@ import Testing
     /// The pass count when last recorded; the test fails if fewer cases pass.
     static let recordedPassCount = 336
 
-    @Test func jinja2Suite() throws {
+    @Test func jinja2Suite() async throws {
         guard let url = TestPaths.conformanceSuite else {
             Issue.record("conformance suite not found (looked for shared/conformance/jinja2-suite.jsonl)")
             return

@@ -89,7 +89,7 @@ import Testing
         }
     }
 
-    @Test func corpusMatchesJinja2() throws {
+    @Test func corpusMatchesJinja2() async throws {
         let (cases, json) = try Self.loadCorpus()
         let expected = try Self.runOracle(json)
         var passed = 0

@@ -85,7 +85,7 @@ import Testing
         }
     }
 
-    @Test func strictUndefinedFailsOnPrint() throws {
+    @Test func strictUndefinedFailsOnPrint() async throws {
         var config = Configuration()
         config.undefined = .strict
         let env = Environment(configuration: config)
@@ -191,7 +191,7 @@ extension RuntimeLocationTests {
         }
     }
 
-    @Test func childBlocksKeepTheirOwnAutoescape() throws {
+    @Test func childBlocksKeepTheirOwnAutoescape() async throws {
         var config = Configuration()
         config.autoescape = .byExtension
         let env = Environment(loader: DictionaryLoader([

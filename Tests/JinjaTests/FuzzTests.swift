@@ -67,7 +67,7 @@ import Testing
         }
     }
 
-    @Test func mutatedAndRandomInputsNeverCrash() throws {
+    @Test func mutatedAndRandomInputsNeverCrash() async throws {
         var config = Configuration()
         config.limits = RenderLimits(maxSteps: 20_000, maxRenderTime: 0.5, maxLoopIterations: 10_000, maxOutputBytes: 100_000,
                                      maxRange: 1000, maxRecursionDepth: 16)
@@ -111,7 +111,7 @@ import Testing
 
 @Suite struct StackSafetyTests {
     /// The deepest nesting the parser accepts must render without exhausting a task's stack.
-    @Test func deepestAcceptedNestingRenders() throws {
+    @Test func deepestAcceptedNestingRenders() async throws {
         let env = Environment()
         var levels = 100
         var source = ""

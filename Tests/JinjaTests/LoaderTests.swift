@@ -25,7 +25,7 @@ final class CountingLoader: TemplateLoader, @unchecked Sendable {
         return dir
     }
 
-    @Test func directoryLoaderSearchesInOrder() throws {
+    @Test func directoryLoaderSearchesInOrder() async throws {
         let a = try tempDir(), b = try tempDir()
         defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
         try "A{% include 'partials/p.txt' %}".write(to: a.appendingPathComponent("main.txt"), atomically: true, encoding: .utf8)
@@ -49,7 +49,7 @@ final class CountingLoader: TemplateLoader, @unchecked Sendable {
         }
     }
 
-    @Test func parsedTemplatesAreCached() throws {
+    @Test func parsedTemplatesAreCached() async throws {
         let loader = CountingLoader(["a.txt": "{{ 1 + 1 }}", "b.txt": "{% include 'a.txt' %}{% include 'a.txt' %}"])
         let env = Environment(loader: loader)
         #expect(try env.render(named: "b.txt") == "22")
@@ -60,7 +60,7 @@ final class CountingLoader: TemplateLoader, @unchecked Sendable {
         #expect(loader.count == 3)
     }
 
-    @Test func choiceLoader() throws {
+    @Test func choiceLoader() async throws {
         let env = Environment(loader: ChoiceLoader([DictionaryLoader(["a": "first"]), DictionaryLoader(["a": "second", "b": "B"])]))
         #expect(try env.render(named: "a") == "first")
         #expect(try env.render(named: "b") == "B")
@@ -77,20 +77,20 @@ final class CountingLoader: TemplateLoader, @unchecked Sendable {
         #expect(try env.render(named: name) == (on ? "&lt;&amp;&gt;" : "<&>"))
     }
 
-    @Test func contextFromJSONKeepsOrder() throws {
+    @Test func contextFromJSONKeepsOrder() async throws {
         let t = try Environment().template(source: "{{ data }}|{% for k in data %}{{ k }}{% endfor %}")
         let out = try t.render(json: Data(#"{"data": {"z": 1, "a": [true, null, 1.5, "x"], "m": {}}}"#.utf8))
         #expect(out == "{'z': 1, 'a': [True, None, 1.5, 'x'], 'm': {}}|zam")
     }
 
-    @Test func contextFromCodable() throws {
+    @Test func contextFromCodable() async throws {
         struct Host: Codable { var name: String; var up: Bool }
         struct Alert: Codable { var host: Host; var count: Int }
         let t = try Environment().template(source: "{{ host.name }} {{ host.up }} {{ count + 1 }}")
         #expect(try t.render(encodable: Alert(host: Host(name: "db-1", up: false), count: 2)) == "db-1 False 3")
     }
 
-    @Test func contextFromSwiftValues() throws {
+    @Test func contextFromSwiftValues() async throws {
         let v = Value.from(any: ["items": [1, 2.5, "x", NSNull()] as [Any], "flag": true] as [String: Any])
         guard case .dict(let d) = v else { Issue.record("not a dict"); return }
         #expect(try Environment().template(source: "{{ items }} {{ flag }}").render(dict: d) == "[1, 2.5, 'x', None] True")
@@ -98,7 +98,7 @@ final class CountingLoader: TemplateLoader, @unchecked Sendable {
 }
 
 @Suite struct ExtensionTests {
-    @Test func customFiltersTestsAndGlobals() throws {
+    @Test func customFiltersTestsAndGlobals() async throws {
         let env = Environment(
             globals: ["brand": "ACME"],
             filters: ["shout": { v, args in .string(v.description.uppercased() + String(repeating: "!", count: args.get(0, "n")?.description.count ?? 1)) }],
@@ -125,7 +125,7 @@ final class CountingLoader: TemplateLoader, @unchecked Sendable {
         #expect(Tests.table.count == 39)
     }
 
-    @Test func templateFileHelper() throws {
+    @Test func templateFileHelper() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jinja-file-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

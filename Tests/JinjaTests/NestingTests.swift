@@ -45,7 +45,7 @@ func onSmallStack(_ body: @escaping @Sendable () -> Void) {
         #expect(e.templateName == "t.txt" && e.line == 2 && e.column != nil, "\(c.name): \(e)")
     }
 
-    @Test func theIssuesNestedListAttackStopsAt200Levels() throws {
+    @Test func theIssuesNestedListAttackStopsAt200Levels() async throws {
         let e = try #require(renderError("{% set ns = namespace(l=[]) %}\n{% for i in range(100000) %}{% set ns.l = [ns.l] %}{% endfor %}{{ ns.l|length }}"))
         #expect(e.code == .limitExceeded)
         #expect(e.line == 2)
@@ -69,7 +69,7 @@ func onSmallStack(_ body: @escaping @Sendable () -> Void) {
         }
     }
 
-    @Test func contextDataDeeperThanTheLimitIsRefusedClearly() throws {
+    @Test func contextDataDeeperThanTheLimitIsRefusedClearly() async throws {
         let ok = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
         _ = try Value.fromJSON(ok)
         for deep in [String(repeating: "[", count: 201) + String(repeating: "]", count: 201),
@@ -88,7 +88,7 @@ func onSmallStack(_ body: @escaping @Sendable () -> Void) {
         init(_ next: Node?) { self.next = next }
     }
 
-    @Test func encodableContextDeeperThanTheLimitIsRefusedClearly() throws {
+    @Test func encodableContextDeeperThanTheLimitIsRefusedClearly() async throws {
         var node: Node? = nil
         for _ in 0..<300 { node = Node(node) }
         #expect(throws: JinjaError.self) { try Value.from(encodable: ["root": node]) }
@@ -96,7 +96,7 @@ func onSmallStack(_ body: @escaping @Sendable () -> Void) {
         #expect(throws: JinjaError.self) { try template.render(encodable: ["root": node]) }
     }
 
-    @Test func aNamespaceHoldingItselfPrintsLikeJinja2() throws {
+    @Test func aNamespaceHoldingItselfPrintsLikeJinja2() async throws {
         let env = Environment()
         #expect(try env.render(source: "{% set ns = namespace(a=1) %}{{ ns }}") == "<Namespace {'a': 1}>")
         #expect(try env.render(source: "{% set ns = namespace() %}{% set ns.me = ns %}{{ ns }}") == "<Namespace {'me': <Namespace {...}>}>")
@@ -108,7 +108,7 @@ func onSmallStack(_ body: @escaping @Sendable () -> Void) {
         #expect(renderError("{% set ns = namespace() %}{% set ns.me = ns %}{{ ns|tojson }}", limits: .standard)?.code == .type)
     }
 
-    @Test func aLongChainOfNamespacesFailsToPrintAndIsFreedSafely() throws {
+    @Test func aLongChainOfNamespacesFailsToPrintAndIsFreedSafely() async throws {
         let chain = "{% set h = namespace(ns=none) %}{% for i in range(100000) %}{% set h.ns = namespace(next=h.ns) %}{% endfor %}"
         let source = chain + "\n{{ h.ns }}"
         onSmallStack {
@@ -120,7 +120,7 @@ func onSmallStack(_ body: @escaping @Sendable () -> Void) {
         }
     }
 
-    @Test func rendersThatDefineMacrosOrSelfReferencesDoNotLeak() throws {
+    @Test func rendersThatDefineMacrosOrSelfReferencesDoNotLeak() async throws {
         // The scope held its macros and each macro its scope: every such render leaked its values.
         let t = try Environment().template(source: "{% macro m() %}{{ p }}{% endmacro %}{% set ns = namespace() %}{% set ns.me = ns %}"
                                            + "{% set ns.p = p %}{{ m() }}{% block b %}{{ self.b }}{% endblock %}")

@@ -103,7 +103,7 @@ struct BudgetCase: Sendable, CustomStringConvertible {
         #expect(e.column != nil, "\(c.name): \(e)")
     }
 
-    @Test func theBudgetErrorNamesTheLimitAndItsValue() throws {
+    @Test func theBudgetErrorNamesTheLimitAndItsValue() async throws {
         let e = try #require(renderError("{% set a = 'x' * 9000000 %}\n{% for i in range(10) %}{% set b = a ~ i %}{% endfor %}"))
         #expect(e.code == .limitExceeded)
         #expect(e.message.contains("maxValueBytes"))
@@ -111,7 +111,7 @@ struct BudgetCase: Sendable, CustomStringConvertible {
         #expect(e.description.hasPrefix("t.txt:2:"))
     }
 
-    @Test func doublingAStringStopsBeforeAnyHugeAllocation() throws {
+    @Test func doublingAStringStopsBeforeAnyHugeAllocation() async throws {
         // The attack: 9 MB doubled ten times would ask for 4.6 GB.
         let source = "{% set a = 'x' * 9000000 %}\n" + String(repeating: "{% set a = a ~ a %}", count: 10) + "{{ a|length }}"
         for limits in [RenderLimits.sandboxed, .standard] {
@@ -121,7 +121,7 @@ struct BudgetCase: Sendable, CustomStringConvertible {
         }
     }
 
-    @Test func aTemplateUnderTheBudgetRendersAsBefore() throws {
+    @Test func aTemplateUnderTheBudgetRendersAsBefore() async throws {
         var config = Configuration()
         config.limits = .sandboxed
         let env = Environment(configuration: config)
@@ -130,13 +130,13 @@ struct BudgetCase: Sendable, CustomStringConvertible {
         #expect(out == "139   ababab   [1, [2, (3,)]] {\"a\": \"x\"}")
     }
 
-    @Test func theStandardLimitsKeepTheBytesUnlimited() throws {
+    @Test func theStandardLimitsKeepTheBytesUnlimited() async throws {
         // 80 MB built in all, each value under the per-value cap.
         let out = try Environment().render(source: "{% set a = 'x' * 8000000 %}{% set ns = namespace() %}{% for i in range(10) %}{% set ns.b = a ~ i %}{% endfor %}{{ ns.b|length }}")
         #expect(out == "8000001")
     }
 
-    @Test func appendingGrowsAListInPlace() throws {
+    @Test func appendingGrowsAListInPlace() async throws {
         // Each append used to copy the whole list: 50,000 appends were 1.25 × 10^9 item copies.
         let start = Date()
         let out = try Environment().render(source: "{% set l = [] %}{% for i in range(50000) %}{% set _ = l.append(i) %}{% endfor %}{{ l|length }} {{ l[-1] }}")
@@ -144,7 +144,7 @@ struct BudgetCase: Sendable, CustomStringConvertible {
         #expect(Date().timeIntervalSince(start) < 5)
     }
 
-    @Test func mutatingMethodsStillWriteBackAndKeepValueSemantics() throws {
+    @Test func mutatingMethodsStillWriteBackAndKeepValueSemantics() async throws {
         let out = try Environment().render(source: "{% set a = [1] %}{% set b = a %}{% set _ = b.append(2) %}{% set ns = namespace(d={}) %}"
                                            + "{% set _ = ns.d.update({'k': 1}) %}{% set _ = ns.d.setdefault('j', 2) %}{{ a }} {{ b }} {{ ns.d }} {{ b.pop() }} {{ b }}")
         #expect(out == "[1] [1, 2] {'k': 1, 'j': 2} 2 [1]")

@@ -228,7 +228,7 @@ private final class FreeProbe: JinjaObject, @unchecked Sendable {
         #expect(outcome("{{ ('x' * 100000)|map('upper')|list|length }}", limits: budget(8 << 20)) == "100000")
     }
 
-    @Test func dictItemsMethodChecksNesting() throws {
+    @Test func dictItemsMethodChecksNesting() async throws {
         let deep = try Value.fromJSON(String(repeating: "[", count: 199) + String(repeating: "]", count: 199))
         #expect(outcome("{% set d = {'k': deep} %}{{ d|length }}", context: ["deep": deep]) == "1")
         #expect(outcome("{% set d = {'k': deep} %}{% set x = d.items() %}", context: ["deep": deep]) == "error SecurityError")

@@ -55,7 +55,7 @@ import Testing
         expectLimit(env(.sandboxed), "{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}", "limit")
     }
 
-    @Test func loaderCannotEscapeSearchPath() throws {
+    @Test func loaderCannotEscapeSearchPath() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jinja-sandbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("inner"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

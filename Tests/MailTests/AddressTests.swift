@@ -62,7 +62,7 @@ import HeraldTestSupport
         #expect(try EmailAddress(input).mailboxKey == key)
     }
 
-    @Test func mailboxForms() throws {
+    @Test func mailboxForms() async throws {
         let plain = try Mailbox(parsing: "ops@example.com")
         #expect(plain.displayName == nil)
         let named = try Mailbox(parsing: "Jörg Müller <joerg@example.com>")
@@ -77,7 +77,7 @@ import HeraldTestSupport
     }
 
     /// IDN domains become their xn-- form for the envelope; Python's idna package is the oracle.
-    @Test func idnaMatchesPython() throws {
+    @Test func idnaMatchesPython() async throws {
         let domains = ["bücher.example", "münchen.de", "例え.jp", "straße.de", "ÄÖÜ.example", "пример.испытание",
                        "mañana.com", "xn--bcher-kva.example", "plain.example.com", "δοκιμή.gr", "sub.größe.at"]
         let script = """

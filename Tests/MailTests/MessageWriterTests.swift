@@ -63,7 +63,7 @@ import HeraldTestSupport
         }
     }
 
-    @Test func textOnlyIsASinglePart() throws {
+    @Test func textOnlyIsASinglePart() async throws {
         var m = MailMessage(from: try Mailbox(parsing: "Herald <herald@example.com>"))
         m.to = [try Mailbox(parsing: "ops@example.com")]
         m.subject = "Disk full on db-1"
@@ -76,7 +76,7 @@ import HeraldTestSupport
         #expect(parsed.subject == "Disk full on db-1")
     }
 
-    @Test func fullMessageDecodesBack() throws {
+    @Test func fullMessageDecodesBack() async throws {
         var m = MailMessage(from: try Mailbox(parsing: "Jörg Müller – Überwachung <joerg@bücher.example>"))
         m.to = [try Mailbox(parsing: "Ärger Öffentlich <a@example.com>"), try Mailbox(parsing: "\"Doe, John\" <jd@example.com>")]
         m.cc = [try Mailbox(parsing: "cc@example.com")]
@@ -129,7 +129,7 @@ import HeraldTestSupport
         #expect(encoded.size == encoded.bytes.count)
     }
 
-    @Test func structureVariants() throws {
+    @Test func structureVariants() async throws {
         let from = try Mailbox(parsing: "a@example.com")
         let to = [try Mailbox(parsing: "b@example.com")]
         var htmlOnly = MailMessage(from: from); htmlOnly.to = to; htmlOnly.html = "<p>Hi</p>"
@@ -148,7 +148,7 @@ import HeraldTestSupport
         #expect(parsed.allSatisfy { $0.defects.isEmpty })
     }
 
-    @Test func longAndAwkwardInputStaysWithinLimits() throws {
+    @Test func longAndAwkwardInputStaysWithinLimits() async throws {
         var m = MailMessage(from: try Mailbox(parsing: "a@example.com"))
         m.to = try (0..<40).map { try Mailbox(parsing: "Empfänger Nummer \($0) <user\($0)@example.com>") }
         m.subject = String(repeating: "x", count: 2000)
@@ -166,7 +166,7 @@ import HeraldTestSupport
         #expect(p.max_header_line <= 78)
     }
 
-    @Test func headerInjectionIsRejected() throws {
+    @Test func headerInjectionIsRejected() async throws {
         var m = MailMessage(from: try Mailbox(parsing: "a@example.com"))
         m.to = [try Mailbox(parsing: "b@example.com")]
         m.subject = "Hello\r\nBcc: victim@example.com"
@@ -193,7 +193,7 @@ import HeraldTestSupport
         #expect(throws: MailError.self) { try HeaderField(parsing: "no colon here") }
     }
 
-    @Test func mediaTypesCannotInjectHeaders() throws {
+    @Test func mediaTypesCannotInjectHeaders() async throws {
         var m = MailMessage(from: try Mailbox(parsing: "a@example.com"))
         m.to = [try Mailbox(parsing: "b@example.com")]
         m.attachments = [Attachment(fileName: "r.pdf", mediaType: "application/pdf\r\nContent-Type: text/html", data: [1])]
@@ -204,7 +204,7 @@ import HeraldTestSupport
         #expect(throws: MailError.self) { try MessageWriter().encode(m) }
     }
 
-    @Test func veryLongNamesStayUnder998() throws {
+    @Test func veryLongNamesStayUnder998() async throws {
         var m = MailMessage(from: try Mailbox(parsing: "\"\(String(repeating: "Very long, quoted name ", count: 30))\" <a@example.com>"))
         m.to = [try Mailbox(parsing: "b@example.com")]
         m.attachments = [Attachment(fileName: String(repeating: "報告書", count: 80) + ".pdf", data: [1, 2, 3])]
@@ -216,13 +216,13 @@ import HeraldTestSupport
         #expect(p.from?.first?.name == m.from.displayName)
     }
 
-    @Test func noRecipientIsAnError() throws {
+    @Test func noRecipientIsAnError() async throws {
         let m = MailMessage(from: try Mailbox(parsing: "a@example.com"))
         let error = #expect(throws: MailError.self) { try MessageWriter().encode(m) }
         #expect(error?.code == .invalidMessage)
     }
 
-    @Test func dateHeaderFormat() throws {
+    @Test func dateHeaderFormat() async throws {
         var m = MailMessage(from: try Mailbox(parsing: "a@example.com"))
         m.to = [try Mailbox(parsing: "b@example.com")]
         m.date = Date(timeIntervalSince1970: 1_774_742_400) // 2026-03-29T00:00:00Z
@@ -231,7 +231,7 @@ import HeraldTestSupport
         #expect(text.hasPrefix("Date: Sun, 29 Mar 2026 01:00:00 +0100\r\n"))
     }
 
-    @Test func duplicateRecipientsAppearOnceInTheEnvelope() throws {
+    @Test func duplicateRecipientsAppearOnceInTheEnvelope() async throws {
         var m = MailMessage(from: try Mailbox(parsing: "a@example.com"))
         m.to = [try Mailbox(parsing: "b@example.com")]
         m.cc = [try Mailbox(parsing: "B <b@example.com>")]

@@ -30,7 +30,7 @@ import Testing
         #expect(reduced.contains { $0.value == nil })
     }
 
-    @Test func chartsRenderAndTheLegendTellsTheFigures() throws {
+    @Test func chartsRenderAndTheLegendTellsTheFigures() async throws {
         var series = ""
         for i in 0..<1440 { series += "\(1_763_852_400 + i * 60):\(i == 900 ? "97.5" : i >= 300 && i < 360 ? "-" : "\(20 + i % 10)") " }
         let xml = """

@@ -40,7 +40,7 @@ import Reports
         return out
     }
 
-    @Test func mailAndReportTemplatesMatchJinja2() throws {
+    @Test func mailAndReportTemplatesMatchJinja2() async throws {
         let requests = try Self.requests()
         let payload = try JSONSerialization.data(withJSONObject: requests.map { ["root": $0.root.path, "name": $0.name, "context": $0.context] })
         let expected = try JSONDecoder().decode([String].self, from: Python.run("render_templates.py", [], stdin: payload))
@@ -64,7 +64,7 @@ import Reports
     /// The locale filters against the same patterns on Babel (CLDR's Python library): numbers
     /// with grouping and half-even rounding, percentages rounded each way, durations across unit
     /// boundaries, and dates and times in several zones, on both sides of a DST change.
-    @Test func formatFiltersMatchBabel() throws {
+    @Test func formatFiltersMatchBabel() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("herald-filters-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
@@ -101,7 +101,7 @@ import Reports
     }
 
     /// A filter given the wrong kind of value or argument refuses with its name and what it got.
-    @Test func formatFiltersRefuseWhatTheyCannotFormat() throws {
+    @Test func formatFiltersRefuseWhatTheyCannotFormat() async throws {
         let env = Environment(contextFilters: FormatFilters.all)
         for (source, message) in [("{{ 'abc' | number }}", "number(): expects a number"),
                                   ("{{ 'yesterday' | date }}", "date(): expects an instant"),

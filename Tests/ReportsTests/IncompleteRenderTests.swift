@@ -22,7 +22,7 @@ import Testing
         #expect(error?.line == 5, "\(error?.description ?? "")")
     }
 
-    @Test func aTextCairoRefusesFailsTheRenderInsteadOfDroppingTheRest() throws {
+    @Test func aTextCairoRefusesFailsTheRenderInsteadOfDroppingTheRest() async throws {
         // Built directly, past the parser's check: the renderer itself must notice.
         var document = ReportDocument()
         document.title = "t"

@@ -45,7 +45,7 @@ import Testing
         return url
     }
 
-    @Test func germanReportPassesThePDFTools() throws {
+    @Test func germanReportPassesThePDFTools() async throws {
         let pdf = try Self.renderer.render(DocumentParser.parse(Data(Self.document(rows: 120).utf8)))
         let url = try Self.write(pdf)
         defer { try? FileManager.default.removeItem(at: url) }
@@ -104,7 +104,7 @@ import Testing
     /// A host name too long for any column: the headers, statuses, figures and durations keep
     /// their words whole (pdftotext shows each on one line), and the host name wraps at its
     /// hyphens, not inside a word.
-    @Test func aLongHostNameBreaksNoOtherColumnsWords() throws {
+    @Test func aLongHostNameBreaksNoOtherColumnsWords() async throws {
         let host = "primary-database-node-01.datacenter-frankfurt.acme-hosting.example"
         let rows = (0..<4).map { i in
             "<tr><td>\(i == 0 ? host : "mail-gw.acme.example")</td><td>PostgreSQL</td><td status=\"CRIT\"/><td>99,838\u{A0}%</td><td>3</td><td>1\u{A0}Std.\u{A0}28\u{A0}Min.</td></tr>"
@@ -126,7 +126,7 @@ import Testing
         #expect(text.contains("primary-database-"), "the long name wraps at a hyphen: \(text)")
     }
 
-    @Test func thousandsOfRowsMakeACorrectMultiPageReport() throws {
+    @Test func thousandsOfRowsMakeACorrectMultiPageReport() async throws {
         let pdf = try Self.renderer.render(DocumentParser.parse(Data(Self.document(rows: 3000).utf8)))
         let url = try Self.write(pdf)
         defer { try? FileManager.default.removeItem(at: url) }
@@ -160,7 +160,7 @@ import Testing
         #expect(error?.line == line)
     }
 
-    @Test func lineBreaksSurviveWhiteSpaceCollapsing() throws {
+    @Test func lineBreaksSurviveWhiteSpaceCollapsing() async throws {
         let doc = try DocumentParser.parse(Data("<report><p>one\n   two<br/>three</p></report>".utf8))
         #expect(doc.blocks == [.paragraph(RichText(markup: "one two\nthree", plain: "one two three"))])
         // No space lingers at the end of a line or indents the next one.
@@ -168,7 +168,7 @@ import Testing
         #expect(spaced.blocks == [.paragraph(RichText(markup: "one\ntwo", plain: "one two"))])
     }
 
-    @Test func linkRangesIndexTheLaidOutText() throws {
+    @Test func linkRangesIndexTheLaidOutText() async throws {
         let doc = try DocumentParser.parse(Data("""
             <report><p>  Größe &amp;
               <a href="https://x.example/runbook?id=7">the <b>run  book</b></a>  now</p></report>
@@ -181,7 +181,7 @@ import Testing
         #expect(String(decoding: Array(text.plain.utf8)[10..<22], as: UTF8.self) == "the run book")
     }
 
-    @Test func linksAreClickableAndTheFileIsSound() throws {
+    @Test func linksAreClickableAndTheFileIsSound() async throws {
         let long = String(repeating: "a long link text that wraps ", count: 6)
         let xml = """
             <report title="Links"><p>Before <a href="https://status.example/incidents/42">\(long)</a> after.</p>
@@ -213,7 +213,7 @@ import Testing
         #expect(try Self.renderer.render(DocumentParser.parse(Data(xml.utf8))) == pdf)
     }
 
-    @Test func fontsOnlyFromTheConfiguredDirectory() throws {
+    @Test func fontsOnlyFromTheConfiguredDirectory() async throws {
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("herald-nofonts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
@@ -225,7 +225,7 @@ import Testing
 
     /// Pages rendered with pdftoppm (grayscale, 30 dpi) against committed golden images. Set
     /// HERALD_UPDATE_GOLDEN=1 to write them anew after an intended change, and look at them.
-    @Test func pagesMatchTheGoldenImages() throws {
+    @Test func pagesMatchTheGoldenImages() async throws {
         let pdf = try Self.renderer.render(DocumentParser.parse(Data(Self.document(rows: 120).utf8)))
         let url = try Self.write(pdf)
         let prefix = url.deletingPathExtension().path
@@ -243,7 +243,7 @@ import Testing
 
 @Suite struct LargeReportTests {
     /// 100,000 rows make a correct report of thousands of pages, not a crash.
-    @Test func hundredThousandRows() throws {
+    @Test func hundredThousandRows() async throws {
         var xml = "<report title=\"big\" created=\"2026-11-23T07:00:00Z\"><h1>Big</h1><table widths=\"3,2,1,1\"><thead><tr><th>Host</th><th>Dienst</th><th>Status</th><th>N</th></tr></thead><tbody>"
         for i in 0..<100_000 {
             xml += "<tr><td>host-\(i)</td><td>HTTP</td><td status=\"\(ReportRenderingTests.statuses[i % 4])\"/><td>\(i)</td></tr>"

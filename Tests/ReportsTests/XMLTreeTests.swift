@@ -41,7 +41,7 @@ import Testing
         return [e.name, e.attributes, nodes] as [Any]
     }
 
-    @Test func sameVerdictAndTreeAsExpat() throws {
+    @Test func sameVerdictAndTreeAsExpat() async throws {
         let input = try JSONSerialization.data(withJSONObject: Self.documents.map { Data($0).base64EncodedString() })
         let oracle = try JSONSerialization.jsonObject(with: Python.run("xml_oracle.py", [], stdin: input)) as! [Any]
         #expect(oracle.count == Self.documents.count)
@@ -77,7 +77,7 @@ import Testing
     }
 
     /// A hostile document can neither exhaust the stack nor make reading quadratic.
-    @Test func deepNestingIsAnErrorAndPiecedTextStaysWhole() throws {
+    @Test func deepNestingIsAnErrorAndPiecedTextStaysWhole() async throws {
         let deep = "<report>" + String(repeating: "<b>", count: 100_000)
         let error = #expect(throws: ReportError.self) { try XMLTree.parse(Data(deep.utf8)) }
         #expect(error?.message.contains("nest deeper than") == true, "\(error?.message ?? "")")
@@ -87,7 +87,7 @@ import Testing
         #expect(root.children[0].nodes.count == 1)
     }
 
-    @Test func elementsCarryTheLineOfTheirStartTag() throws {
+    @Test func elementsCarryTheLineOfTheirStartTag() async throws {
         let root = try XMLTree.parse(Data("<report>\n  <p>a\nb</p>\n  <!-- x\n -->\n  <table\n  widths=\"1\"/>\n</report>".utf8))
         #expect(root.line == 1)
         #expect(root.children.map(\.line) == [2, 6])

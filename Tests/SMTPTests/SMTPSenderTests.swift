@@ -379,7 +379,7 @@ import Testing
         #expect(report.verdict.contains("check the user name and password"))
     }
 
-    @Test func settingsAreValidated() throws {
+    @Test func settingsAreValidated() async throws {
         #expect(throws: SMTPError.self) { try SMTPSettings(url: "http://example.com") }
         #expect(throws: SMTPError.self) { try SMTPSettings(url: "smtps://example.com", tls: .starttls) }
         #expect(try SMTPSettings(url: "smtps://example.com").port == 465)

@@ -100,7 +100,7 @@ import Testing
             #expect(challenge.status == .accepted, "\(challenge.text)")
             return (try #require(created.object["id"] as? String, "\(created.object)"), try #require(challenge.object["id"] as? String, "\(challenge.object)"))
         }
-        let outboxBefore = try h.store.log(.init(tenantID: "bob")).count
+        let outboxBefore = try await h.store.log(.init(tenantID: "bob")).count
         try await h.client { api in
             let foreign = Self.tenantRoutes("bob", schedule: bobSchedule, challenge: bobChallenge)
             let unknown = Self.tenantRoutes("nobody", schedule: bobSchedule, challenge: bobChallenge)
@@ -121,9 +121,9 @@ import Testing
                 #expect(response.status == .ok, "\(uri)")
             }
         }
-        #expect(try h.store.log(.init(tenantID: "bob")).count == outboxBefore)
-        #expect(try h.store.schedules(tenantID: "bob").count == 1)
-        #expect(try h.store.schedules(tenantID: "alice").isEmpty)
+        #expect(try await h.store.log(.init(tenantID: "bob")).count == outboxBefore)
+        #expect(try await h.store.schedules(tenantID: "bob").count == 1)
+        #expect(try await h.store.schedules(tenantID: "alice").isEmpty)
     }
 
     @Test func tokensAreStoredOnlyAsHashes() async throws {
@@ -131,7 +131,7 @@ import Testing
         defer { h.remove() }
         let token = try await h.tenant("acme")
         #expect(token.hasPrefix("hrd_"))
-        #expect(try h.store.token(hash: SecretBox.tokenHash(token))?.tenantID == "acme")
+        #expect(try await h.store.token(hash: SecretBox.tokenHash(token))?.tenantID == "acme")
         let raw = try Data(contentsOf: h.dir.appendingPathComponent("herald.sqlite"))
         #expect(raw.range(of: Data(token.utf8)) == nil)
         // The token's own tenant is readable with it; the tenant list shows no token.

@@ -12,16 +12,16 @@ import Testing
     }
 
     /// A week of history for two services, so the availability report has figures.
-    static func seedHistory(_ h: Harness, tenant: String) throws {
+    static func seedHistory(_ h: Harness, tenant: String) async throws {
         let base = Harness.start.addingTimeInterval(-8 * 86_400)
         let changes: [(String, String, String, TimeInterval)] = [
             ("web-01", "HTTP", "OK", 0), ("web-01", "HTTP", "CRIT", 2 * 86_400), ("web-01", "HTTP", "OK", 2 * 86_400 + 1_800),
             ("db-01", "PostgreSQL", "OK", 0),
         ]
         for (host, service, status, offset) in changes {
-            _ = try h.store.recordAlert(AlertEvent(tenantID: tenant, host: host, service: service, status: status, message: "",
+            _ = try await h.store.recordAlert(AlertEvent(tenantID: tenant, host: host, service: service, status: AlertStatus(rawValue: status)!, message: "",
                                                    at: base.addingTimeInterval(offset)),
-                                        isProblem: false, isRecovery: false, problemMessageID: "", now: h.clock.now) { _ in [] }
+                                        change: .historyOnly, problemMessageID: "", now: h.clock.now) { _ in [] }
         }
     }
 
@@ -29,7 +29,7 @@ import Testing
         let h = try Harness()
         defer { h.remove() }
         let token = try await h.tenant("acme", locale: "de")
-        try Self.seedHistory(h, tenant: "acme")
+        try await Self.seedHistory(h, tenant: "acme")
         let created = try await h.client { api in
             try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token, json: [
                 "name": "Wochenbericht", "cron": "0 7 * * *", "report": "availability",
@@ -69,11 +69,11 @@ import Testing
         #expect(mails[1].texts["plain"]?.contains("KW 47") == true)
 
         // The log has both mails as sent with the server's queue id; the run is done.
-        let log = try h.store.log(.init(tenantID: "acme"))
+        let log = try await h.store.log(.init(tenantID: "acme"))
         #expect(log.count == 2)
         #expect(log.allSatisfy { $0.entry.status == .sent && $0.entry.queueID != nil && $0.entry.kind == .report })
         let id = try #require(view["id"] as? String, "\(view)")
-        #expect(try h.store.runs(scheduleID: id).map(\.status) == [.enqueued])
+        #expect(try await h.store.runs(scheduleID: id).map(\.status) == [.enqueued])
 
         // Later ticks of the same slot send nothing more.
         h.clock.advance(by: 120)
@@ -85,7 +85,7 @@ import Testing
         let h = try Harness()
         defer { h.remove() }
         let token = try await h.tenant("acme")
-        try Self.seedHistory(h, tenant: "acme")
+        try await Self.seedHistory(h, tenant: "acme")
         let accepted = try await h.client { api in
             try await api.call(.post, "/api/v1/tenants/acme/reports/alert-summary/send", token: token, json: [
                 "recipients": [["address": "boss@acme.example"]],
@@ -107,7 +107,7 @@ import Testing
         let run = try await h.client { api in try await api.call(.get, "/api/v1/tenants/acme/reports/runs/\(id)", token: token) }
         #expect(run.object["status"] as? String == "enqueued")
         #expect((run.object["outbox_ids"] as? [Int])?.count == 1)
-        let audit = try h.store.audit(limit: 10)
+        let audit = try await h.store.audit(limit: 10)
         #expect(audit.contains { $0.action == "report.requested" && $0.actor == "tenant:acme" })
     }
 
@@ -147,7 +147,7 @@ import Testing
         #expect(first.subject?.contains("web-01") == true)
         #expect(second.texts["plain"]?.contains("15\u{A0}min") == true)
         // Alerts take the alert lane.
-        #expect(try h.store.log(.init(tenantID: "acme")).allSatisfy { $0.entry.kind == .alert })
+        #expect(try await h.store.log(.init(tenantID: "acme")).allSatisfy { $0.entry.kind == .alert })
 
         // A new problem later opens a new thread.
         h.clock.advance(by: 3_600)
@@ -178,34 +178,33 @@ import Testing
         #expect(first.object["thread"] as? String == second.object["thread"] as? String)
         try await h.deliver()
         #expect(h.peer!.messages.count == 1)
-        let history = try h.store.alertHistory(tenantID: "acme", start: Harness.start.addingTimeInterval(-3_600), end: Harness.start)
+        let history = try await h.store.alertHistory(tenantID: "acme", start: Harness.start.addingTimeInterval(-3_600), end: Harness.start)
         #expect(history.count == 1)
     }
 
     /// Alert mails are made outside the write transaction; when another change to the same host
     /// and service commits meanwhile, the mail is made again for the state that holds.
-    @Test func anAlertMailIsMadeAgainWhenItsProblemChangedMeanwhile() throws {
+    @Test func anAlertMailIsMadeAgainWhenItsProblemChangedMeanwhile() async throws {
         let h = try Harness(smtp: false)
         defer { h.remove() }
-        var seen: [AlertProblem?] = []
-        let result = try h.store.recordAlert(AlertEvent(tenantID: "acme", host: "web-01", service: "HTTP", status: "CRIT", message: "",
+        let seen = Seen()
+        let result = try await h.store.recordAlert(AlertEvent(tenantID: "acme", host: "web-01", service: "HTTP", status: .crit, message: "",
                                                         at: Harness.start),
-                                             isProblem: true, isRecovery: false, problemMessageID: "<mine@herald.test>", now: Harness.start) { problem in
-            seen.append(problem)
-            if seen.count == 1 {
+                                             change: .problem, problemMessageID: "<mine@herald.test>", now: Harness.start) { problem in
+            if seen.append(problem) == 1 {
                 // Another request opens the same problem first.
-                _ = try h.store.recordAlert(AlertEvent(tenantID: "acme", host: "web-01", service: "HTTP", status: "WARN", message: "",
+                _ = try await h.store.recordAlert(AlertEvent(tenantID: "acme", host: "web-01", service: "HTTP", status: .warn, message: "",
                                                        at: Harness.start.addingTimeInterval(-60)),
-                                            isProblem: true, isRecovery: false, problemMessageID: "<theirs@herald.test>",
+                                            change: .problem, problemMessageID: "<theirs@herald.test>",
                                             now: Harness.start) { _ in [] }
             }
             return []
         }
-        #expect(seen.count == 2)
-        #expect(seen.first??.messageID == "<mine@herald.test>")
+        #expect(seen.problems.count == 2)
+        #expect(seen.problems.first??.messageID == "<mine@herald.test>")
         #expect(result.problem?.messageID == "<theirs@herald.test>")
-        #expect(result.problem?.status == "CRIT")
-        #expect(try h.store.alertHistory(tenantID: "acme", start: Harness.start.addingTimeInterval(-3_600), end: Harness.start.addingTimeInterval(1)).count == 2)
+        #expect(result.problem?.status == .crit)
+        #expect(try await h.store.alertHistory(tenantID: "acme", start: Harness.start.addingTimeInterval(-3_600), end: Harness.start.addingTimeInterval(1)).count == 2)
     }
 
     /// A problem that began in a digest has no mail of its own yet: the first immediate mail about
@@ -259,7 +258,7 @@ import Testing
         #expect(closes == "2026-11-23T05:15:00Z")
         try await h.tick()
         #expect(h.peer!.messages.isEmpty)
-        h.clock.advance(to: Harness.start.addingTimeInterval(15 * 60 + HeraldCore.digestGrace))
+        h.clock.advance(to: Harness.start.addingTimeInterval(15 * 60 + Digests.grace))
         try await h.tick()
         let mails = try h.received()
         #expect(mails.count == 1)
@@ -272,7 +271,7 @@ import Testing
         let disk = text.range(of: "Disk is WARN")!.lowerBound
         #expect(web < db ? disk < db : disk > db)
         #expect(mails.first?.extra["Auto-Submitted"] == "auto-generated")
-        #expect(try h.store.log(.init(tenantID: "acme")).first?.entry.kind == .digest)
+        #expect(try await h.store.log(.init(tenantID: "acme")).first?.entry.kind == .digest)
         // The window is flushed once.
         h.clock.advance(by: 3_600)
         try await h.tick()
@@ -296,15 +295,15 @@ import Testing
         let code = text.split(whereSeparator: { !$0.isNumber }).map(String.init).first { $0.count == 6 }
         #expect(code != nil, "no code in: \(text)")
         guard let code else { return }
-        let entry = try #require(try h.store.log(.init(tenantID: "acme")).first)
+        let entry = try #require(try await h.store.log(.init(tenantID: "acme")).first)
         #expect(entry.entry.kind == .twoFactor)
         // Neither the log nor the outbox keeps the code once the mail is sent.
         #expect(mails.first?.subject?.contains(code) == true)
         #expect(!entry.entry.subject.contains(code))
-        let kept = try h.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outboxMessage WHERE outboxID = ?", arguments: [entry.entry.id]) }
+        let kept = try await h.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outboxMessage WHERE outboxID = ?", arguments: [entry.entry.id]) }
         #expect(kept == 0)
         // Only an HMAC of the code is kept with the challenge.
-        let stored = try h.store.read { db in try TwoFactorChallenge.fetchOne(db, key: id) }
+        let stored = try await h.store.read { db in try TwoFactorChallenge.fetchOne(db, key: id) }
         #expect(stored?.codeHash != Data(code.utf8))
         #expect(stored?.codeHash.count == 32)
 
@@ -365,7 +364,7 @@ import Testing
         }
         // The mails not sent within their ten minutes are never sent late.
         try await h.deliver()
-        let log = try h.store.log(.init(tenantID: "acme", limit: 20))
+        let log = try await h.store.log(.init(tenantID: "acme", limit: 20))
         #expect(log.filter { $0.entry.status == .expired }.count == 6)
         #expect(log.filter { $0.entry.status == .sent }.count == 1)
     }
@@ -387,7 +386,7 @@ import Testing
         }
         #expect(statuses.filter { $0 == 202 }.count == 5)
         #expect(statuses.filter { $0 == 429 }.count == 7)
-        #expect(try h.store.log(.init(tenantID: "acme", limit: 50)).count == 5)
+        #expect(try await h.store.log(.init(tenantID: "acme", limit: 50)).count == 5)
     }
 
     @Test func theSMTPTestReportsEveryStepAndIsAudited() async throws {
@@ -456,7 +455,7 @@ import Testing
             #expect(downgraded.object["password_set"] as? Bool == false)
             #expect((downgraded.object["warnings"] as? [String])?.first?.contains("password was forgotten") == true, "\(downgraded.text)")
         }
-        #expect(try h.core.smtpSettings()?.password == nil)
+        #expect(try await h.core.mailSettings.current()?.password == nil)
         try await h.client { api in
             _ = try await api.call(.put, "/api/v1/smtp", json: [
                 "host": "127.0.0.1", "port": h.peer!.port, "tls": "none", "username": "reports", "password": password,
@@ -466,6 +465,22 @@ import Testing
         let raw = try Data(contentsOf: h.dir.appendingPathComponent("herald.sqlite"))
         let wal = (try? Data(contentsOf: h.dir.appendingPathComponent("herald.sqlite-wal"))) ?? Data()
         #expect(raw.range(of: Data(password.utf8)) == nil && wal.range(of: Data(password.utf8)) == nil)
-        #expect(try h.core.smtpSettings()?.password?.value == password)
+        #expect(try await h.core.mailSettings.current()?.password?.value == password)
+    }
+}
+
+/// The problems a compose closure was given, in order.
+private final class Seen: @unchecked Sendable {
+    // @unchecked: `problems` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var list: [AlertProblem?] = []
+    var problems: [AlertProblem?] { lock.withLock { list } }
+
+    /// Adds one; returns how many there are now.
+    func append(_ problem: AlertProblem?) -> Int {
+        lock.withLock {
+            list.append(problem)
+            return list.count
+        }
     }
 }

@@ -18,7 +18,7 @@ final class Harness: @unchecked Sendable {
     let dir: URL
     let store: Store
     let clock: ManualWallClock
-    let core: HeraldCore
+    let core: HeraldService
     let peer: SMTPPeer?
     let app: Application<RouterResponder<HeraldRequestContext>>
 
@@ -42,9 +42,9 @@ final class Harness: @unchecked Sendable {
                                               connectTimeout: .seconds(5), commandTimeout: .seconds(10))
         }
         configure(&configuration)
-        core = try HeraldCore(configuration: configuration, store: store, clock: clock,
+        core = try HeraldService(configuration: configuration, store: store, clock: clock,
                               secrets: try SecretBox(keyData: Data(repeating: 7, count: 32)), environment: environment)
-        app = Application(router: buildRouter(core: core))
+        app = Application(router: buildRouter(service: core))
     }
 
     /// Removes the database (the peer stops with its last reference).
@@ -59,9 +59,9 @@ final class Harness: @unchecked Sendable {
 
     /// Runs the scheduler, renders what is pending, delivers.
     func tick() async throws {
-        try core.planSchedules()
-        try await core.renderPending()
-        try core.flushDigests()
+        try await core.scheduler.plan()
+        try await core.reports.renderPending()
+        try await core.digests.flush()
         try await deliver()
     }
 

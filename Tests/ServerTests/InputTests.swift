@@ -63,8 +63,8 @@ import Testing
                                          json: Self.with("parameters", ["ti\(character)tle": "x"]))
             #expect(key.errorField == "parameters.ti\(character)tle", "\(key.text)")
         }
-        #expect(try h.store.log(.init(tenantID: "acme", limit: 5)).isEmpty)
-        #expect(try h.store.schedules(tenantID: "acme").isEmpty)
+        #expect(try await h.store.log(.init(tenantID: "acme", limit: 5)).isEmpty)
+        #expect(try await h.store.schedules(tenantID: "acme").isEmpty)
     }
 
     @Test func loneSurrogateEscapesAreRefusedNamingTheField() async throws {
@@ -106,7 +106,7 @@ import Testing
             let after = try await api.call(.get, "/api/v1/tenants/acme/schedules/\(id)", token: token)
             #expect((after.object["definition"] as? [String: Any])?["cron"] as? String == "30 6 * * 1-5")
         }
-        #expect(try h.store.schedules(tenantID: "acme").count == 1)
+        #expect(try await h.store.schedules(tenantID: "acme").count == 1)
     }
 
     @Test func malformedBodiesAre400AndOversizedOnes413() async throws {
@@ -135,7 +135,7 @@ import Testing
             let from = try await api.call(.get, "/api/v1/tenants/acme/notification-log?from=yesterday", token: token)
             #expect(from.errorField == "from")
         }
-        #expect(try h.store.schedules(tenantID: "acme").isEmpty)
+        #expect(try await h.store.schedules(tenantID: "acme").isEmpty)
     }
 
     @Test func badTenantsAlertsAndSMTPSettingsNameTheField() async throws {
@@ -203,7 +203,7 @@ import Testing
             #expect(report.status == .notFound)
             #expect(report.errorField == "report")
         }
-        #expect(try h.store.tenants().map(\.id) == ["acme"])
-        #expect(try h.store.log(.init(tenantID: "acme")).isEmpty)
+        #expect(try await h.store.tenants().map(\.id) == ["acme"])
+        #expect(try await h.store.log(.init(tenantID: "acme")).isEmpty)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 /// The composer checks its default templates when the service starts: a missing one would lose
 /// every mail of its kind later.
 @Suite struct MailComposerTests {
-    @Test func aMissingDefaultTemplateStopsTheStartWithItsName() throws {
+    @Test func aMissingDefaultTemplateStopsTheStartWithItsName() async throws {
         let reports = packageRoot.appendingPathComponent("ReportTemplates")
         _ = try MailComposer(reportsDirectory: reports, from: "Herald <herald@example.com>")
 

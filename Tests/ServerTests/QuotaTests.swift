@@ -36,7 +36,7 @@ import Testing
             #expect(crowded.errorField == "recipients", "\(crowded.text)")
             #expect(crowded.errorMessage?.contains("recipients_per_schedule = \(Quotas.free.recipients_per_schedule)") == true)
         }
-        #expect(try h.store.schedules(tenantID: "small").count == Quotas.free.schedules)
+        #expect(try await h.store.schedules(tenantID: "small").count == Quotas.free.schedules)
     }
 
     @Test(arguments: [("*/5 * * * *", false), ("0,30 7 * * *", false), ("0 * * * *", true), ("0 7 * * 1", true)])
@@ -79,7 +79,7 @@ import Testing
             #expect(try await api.call(.post, "/api/v1/tenants/small/reports/availability/send", token: token, json: report).status == .accepted)
         }
         // Nothing was queued for the refused requests.
-        #expect(try h.store.pendingRuns(limit: 100, now: h.clock.now).filter { $0.tenantID == "small" }.count == Quotas.free.adhoc_reports_per_hour + 1)
+        #expect(try await h.store.pendingRuns(limit: 100, now: h.clock.now).filter { $0.tenantID == "small" }.count == Quotas.free.adhoc_reports_per_hour + 1)
     }
 
     @Test func theAdminOverridesATenantsQuotasAndRefusalsAreCounted() async throws {
@@ -142,7 +142,7 @@ import Testing
             let reset = try await api.call(.put, "/api/v1/tenants/acme/quotas", json: [:] as [String: Any])
             #expect((reset.object["quotas"] as? [String: Any])?["alerts_per_minute"] as? Int == Quotas.pro.alerts_per_minute)
         }
-        let audit = try h.store.audit(limit: 20)
+        let audit = try await h.store.audit(limit: 20)
         #expect(audit.contains { $0.action == "tenant.quotas" && $0.tenantID == "acme" })
     }
 }

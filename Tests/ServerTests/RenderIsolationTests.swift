@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func aTenantsBurstWaitsForItsOwnSlotAndIsRefusedPastItsQueue() async throws {
-        let pool = WorkerPool(name: "test.render", threads: 2)
+        let pool = Workers(name: "test.render", threads: 2, reportLimit: 1)
         let gate = TenantGate(limit: 1, queueLimit: 2)
         let latch = Latch()
         let started = ManagedAtomicCounter()
@@ -22,7 +22,7 @@ import Testing
         let burst = (0..<3).map { _ in
             Task {
                 try await gate.run(tenant: "a") {
-                    try await pool.run {
+                    try await pool.run(.normal) {
                         started.increment()
                         latch.wait()
                         return 1
@@ -37,7 +37,7 @@ import Testing
         let refused = await #expect(throws: ServiceError.self) { try await gate.run(tenant: "a") { 0 } }
         #expect(refused?.code == .rateLimited)
         // Tenant b is not held up by a's burst: it finishes while a's render is still held.
-        let b = try await gate.run(tenant: "b") { try await pool.run { 2 } }
+        let b = try await gate.run(tenant: "b") { try await pool.run(.normal) { 2 } }
         #expect(b == 2)
         #expect(started.value == 1)
         latch.open(3)
@@ -49,7 +49,7 @@ import Testing
         #expect(try await gate.run(tenant: "a") { 5 } == 5)
     }
 
-    @Test func reportWorkersTakeTheOldestRunOfEachTenantFirst() throws {
+    @Test func reportWorkersTakeTheOldestRunOfEachTenantFirst() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("herald-fair-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -60,15 +60,15 @@ import Testing
                       createdAt: t0, updatedAt: t0)
         }
         // Tenant big has a pile of runs due before small's only one.
-        for m in 0..<20 { try store.addRun(run("big", Double(m)), actor: "test", now: t0) }
-        try store.addRun(run("small", 30), actor: "test", now: t0)
+        for m in 0..<20 { try await store.addRun(run("big", Double(m)), actor: "test", now: t0) }
+        try await store.addRun(run("small", 30), actor: "test", now: t0)
         let now = t0.addingTimeInterval(3600)
-        let fair = try store.pendingRunsPerTenant(limit: 2, now: now, excluding: [])
+        let fair = try await store.pendingRunsPerTenant(limit: 2, now: now, excluding: [])
         #expect(fair.map(\.scheduleID) == ["big-0", "small-30"])
-        let others = try store.pendingRunsPerTenant(limit: 2, now: now, excluding: ["big"])
+        let others = try await store.pendingRunsPerTenant(limit: 2, now: now, excluding: ["big"])
         #expect(others.map(\.scheduleID) == ["small-30"])
         // In plain due order small's run would come 21st.
-        #expect(try store.pendingRuns(limit: 2, now: now).map(\.scheduleID) == ["big-0", "big-1"])
+        #expect(try await store.pendingRuns(limit: 2, now: now).map(\.scheduleID) == ["big-0", "big-1"])
     }
 }
 

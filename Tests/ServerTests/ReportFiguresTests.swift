@@ -20,23 +20,23 @@ import Testing
         // The previous day in Berlin: Sunday 2026-11-22 00:00 to 24:00 CET, 1,440 minutes.
         let start = Date(timeIntervalSince1970: 1_795_302_000)   // 2026-11-21T23:00:00Z
         let end = start.addingTimeInterval(86_400)
-        func event(_ host: String, _ service: String, _ status: String, _ at: Date) throws {
-            _ = try h.store.recordAlert(AlertEvent(tenantID: "acme", host: host, service: service, status: status, message: "", at: at),
-                                        isProblem: false, isRecovery: false, problemMessageID: "", now: h.clock.now) { _ in [] }
+        func event(_ host: String, _ service: String, _ status: String, _ at: Date) async throws {
+            _ = try await h.store.recordAlert(AlertEvent(tenantID: "acme", host: host, service: service, status: AlertStatus(rawValue: status)!, message: "", at: at),
+                                        change: .historyOnly, problemMessageID: "", now: h.clock.now) { _ in [] }
         }
         // web-1 HTTP: OK before the day; down from 30 min before the day to 30 min into it, and
         // again for the last 15 minutes, into the next day: 45 of 1,440 minutes down, two outages.
-        try event("web-1", "HTTP", "OK", start.addingTimeInterval(-7_200))
-        try event("web-1", "HTTP", "CRIT", start.addingTimeInterval(-1_800))
-        try event("web-1", "HTTP", "OK", start.addingTimeInterval(1_800))
-        try event("web-1", "HTTP", "WARN", start.addingTimeInterval(36_000))   // WARN counts as available
-        try event("web-1", "HTTP", "OK", start.addingTimeInterval(37_000))
-        try event("web-1", "HTTP", "CRIT", end.addingTimeInterval(-900))
-        try event("web-1", "HTTP", "OK", end.addingTimeInterval(600))
+        try await event("web-1", "HTTP", "OK", start.addingTimeInterval(-7_200))
+        try await event("web-1", "HTTP", "CRIT", start.addingTimeInterval(-1_800))
+        try await event("web-1", "HTTP", "OK", start.addingTimeInterval(1_800))
+        try await event("web-1", "HTTP", "WARN", start.addingTimeInterval(36_000))   // WARN counts as available
+        try await event("web-1", "HTTP", "OK", start.addingTimeInterval(37_000))
+        try await event("web-1", "HTTP", "CRIT", end.addingTimeInterval(-900))
+        try await event("web-1", "HTTP", "OK", end.addingTimeInterval(600))
         // db-1 PostgreSQL: first heard of at noon, OK since: known for 12 h, 100 %.
-        try event("db-1", "PostgreSQL", "OK", start.addingTimeInterval(43_200))
+        try await event("db-1", "PostgreSQL", "OK", start.addingTimeInterval(43_200))
         // mail-1 SMTP: no data the whole day: neither a breach nor compliant.
-        try event("mail-1", "SMTP", "NO_DATA", start.addingTimeInterval(-3_600))
+        try await event("mail-1", "SMTP", "NO_DATA", start.addingTimeInterval(-3_600))
 
         try await h.client { api in
             let sent = try await api.call(.post, "/api/v1/tenants/acme/reports/availability/send", token: token, json: [
@@ -114,13 +114,13 @@ import Testing
         let token = try await h.tenant("acme", locale: "de", timezone: "Europe/Berlin")
         let start = Date(timeIntervalSince1970: 1_792_879_200)   // 2026-10-24T22:00:00Z, 25.10. 00:00 MESZ
         let end = start.addingTimeInterval(25 * 3_600)            // 2026-10-25T23:00:00Z, 26.10. 00:00 MEZ
-        func event(_ status: String, _ at: Date) throws {
-            _ = try h.store.recordAlert(AlertEvent(tenantID: "acme", host: "web-1", service: "HTTP", status: status, message: "", at: at),
-                                        isProblem: false, isRecovery: false, problemMessageID: "", now: h.clock.now) { _ in [] }
+        func event(_ status: String, _ at: Date) async throws {
+            _ = try await h.store.recordAlert(AlertEvent(tenantID: "acme", host: "web-1", service: "HTTP", status: AlertStatus(rawValue: status)!, message: "", at: at),
+                                        change: .historyOnly, problemMessageID: "", now: h.clock.now) { _ in [] }
         }
-        try event("OK", start.addingTimeInterval(-3_600))
-        try event("CRIT", start.addingTimeInterval(2 * 3_600 + 900))   // 02:15 MESZ
-        try event("OK", start.addingTimeInterval(3 * 3_600 + 1_800))    // 02:30 MEZ, 75 minutes later
+        try await event("OK", start.addingTimeInterval(-3_600))
+        try await event("CRIT", start.addingTimeInterval(2 * 3_600 + 900))   // 02:15 MESZ
+        try await event("OK", start.addingTimeInterval(3 * 3_600 + 1_800))    // 02:30 MEZ, 75 minutes later
         let period: [String: Any] = ["type": "custom", "start": "2026-10-24T22:00:00Z", "end": "2026-10-25T23:00:00Z"]
         try await h.client { api in
             for report in ["availability", "metrics"] {

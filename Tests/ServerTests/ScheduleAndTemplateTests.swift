@@ -20,29 +20,30 @@ import Testing
         let created = try await first.client { api in try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token, json: Self.daily) }
         let id = try #require(created.object["id"] as? String, "\(created.object)")
         first.clock.advance(to: Harness.start.addingTimeInterval(3_600 + 5))
-        try first.core.planSchedules()
-        #expect(try first.store.pendingRuns(limit: 10, now: first.clock.now).count == 1)
+        try await first.core.scheduler.plan()
+        #expect(try await first.store.pendingRuns(limit: 10, now: first.clock.now).count == 1)
 
         // "Crash": a new process opens the same database.
         let second = try Harness(reuse: first)
-        try second.core.planSchedules()
-        #expect(try second.store.runs(scheduleID: id).count == 1)
+        try await second.core.scheduler.plan()
+        #expect(try await second.store.runs(scheduleID: id).count == 1)
         try await second.tick()
         #expect(second.peer!.messages.count == 1)
 
         // The same slot rendered again (a worker that died after enqueueing, before noticing)
         // finds its mails by their idempotency key.
-        let run = try second.store.runs(scheduleID: id)[0]
-        let request = try second.core.reportRequest(for: run)
-        let mails = try await second.core.jobs.mails(for: request, composer: second.core.composer, on: second.core.reportPool, now: second.clock.now)
-        let again = try second.store.completeRun(scheduleID: run.scheduleID, slot: run.slot, mails: mails, now: second.clock.now)
+        let run = try await second.store.runs(scheduleID: id)[0]
+        let request = try await second.core.reports.request(for: run)
+        let mails = try await second.core.reports.jobs.mails(for: request, composer: second.core.mailSettings.composer, custom: [:],
+                                                             now: second.clock.now)
+        let again = try await second.store.completeRun(scheduleID: run.scheduleID, slot: run.slot, mails: mails, now: second.clock.now)
         #expect(again.map(\.id) == (run.outboxIDs ?? "").split(separator: ",").map { Int64($0) })
 
         let third = try Harness(reuse: second)
         third.clock.advance(by: 600)
         try await third.tick()
         #expect(third.peer!.messages.count == 1)
-        #expect(try third.store.runs(scheduleID: id).map(\.status) == [.enqueued])
+        #expect(try await third.store.runs(scheduleID: id).map(\.status) == [.enqueued])
     }
 
     /// Down for two days: the slots beyond the grace period are recorded as missed, not silently
@@ -66,11 +67,11 @@ import Testing
         // Two days and a bit later.
         h.clock.advance(to: Harness.start.addingTimeInterval(2 * 86_400 + 3_600 + 60))
         try await h.tick()
-        let dailyRuns = try h.store.runs(scheduleID: daily)
+        let dailyRuns = try await h.store.runs(scheduleID: daily)
         #expect(dailyRuns.first?.status == .enqueued)
         #expect(dailyRuns.dropFirst().allSatisfy { $0.status == .missed && ($0.detail ?? "").isEmpty == false })
         #expect(dailyRuns.count == 3)
-        #expect(try h.store.runs(scheduleID: metrics).first?.status == .pending)
+        #expect(try await h.store.runs(scheduleID: metrics).first?.status == .pending)
 
         // The source stays down: after its retries the run has failed, and half an hour after
         // the slot the watchdog writes to the admin, once.
@@ -78,7 +79,7 @@ import Testing
             h.clock.advance(by: 60)
             try await h.tick()
         }
-        let metricRuns = try h.store.runs(scheduleID: metrics)
+        let metricRuns = try await h.store.runs(scheduleID: metrics)
         #expect(metricRuns.first?.status == .failed)
         #expect(metricRuns.first?.detail?.contains("report data") == true, "\(metricRuns.first?.detail ?? "")")
         let mails = try h.received()
@@ -86,8 +87,8 @@ import Testing
         #expect(watchdog.count >= 1)
         #expect(watchdog.first?.subject?.contains("Report not sent") == true)
         #expect(Set(watchdog.map(\.subject)).count == watchdog.count)
-        #expect(try h.store.audit(limit: 50).contains { $0.action == "report.overdue" })
-        #expect(try h.store.audit(limit: 50).contains { $0.action == "report.failed" })
+        #expect(try await h.store.audit(limit: 50).contains { $0.action == "report.overdue" })
+        #expect(try await h.store.audit(limit: 50).contains { $0.action == "report.failed" })
     }
 
     /// A report rendered and enqueued whose mail the server keeps refusing for now is still "not
@@ -105,8 +106,8 @@ import Testing
         }
         h.clock.advance(to: Harness.start.addingTimeInterval(3_600 + 10))
         try await h.tick()
-        #expect(try h.store.runs(scheduleID: id).first?.status == .enqueued)
-        #expect(try h.store.log(.init(tenantID: "acme")).first?.entry.status == .retrying)
+        #expect(try await h.store.runs(scheduleID: id).first?.status == .enqueued)
+        #expect(try await h.store.log(.init(tenantID: "acme")).first?.entry.status == .retrying)
         for _ in 0..<40 {
             h.clock.advance(by: 60)
             try await h.tick()
@@ -128,12 +129,12 @@ import Testing
             return try #require(accepted.object["id"] as? String, "\(accepted.text)")
         }
         try await h.tick()
-        let run = try h.store.run(scheduleID: id, tenantID: "acme")
+        let run = try await h.store.run(scheduleID: id, tenantID: "acme")
         #expect(run?.status == .failed)
         #expect(run?.detail?.contains("base64 adds a third") == true, "\(run?.detail ?? "")")
         #expect(run?.detail?.contains("19 KiB") == true)
         #expect(h.peer!.messages.isEmpty)
-        #expect(try h.store.log(.init(tenantID: "acme")).isEmpty)
+        #expect(try await h.store.log(.init(tenantID: "acme")).isEmpty)
     }
 
     /// Past the retention period the outbox, the log, 2FA challenges and old runs go; each
@@ -151,16 +152,16 @@ import Testing
             h.clock.advance(to: Harness.start.addingTimeInterval(Double(day) * 86_400 + 3_600 + 10))
             try await h.tick()
         }
-        #expect(try h.store.runs(scheduleID: id).count == 2)
-        #expect(try h.store.log(.init(tenantID: "acme")).count == 3)
-        try h.core.prune()
-        #expect(try h.store.log(.init(tenantID: "acme")).count == 3)
+        #expect(try await h.store.runs(scheduleID: id).count == 2)
+        #expect(try await h.store.log(.init(tenantID: "acme")).count == 3)
+        try await h.core.scheduler.retention.prune()
+        #expect(try await h.store.log(.init(tenantID: "acme")).count == 3)
         h.clock.advance(by: 31 * 86_400)
-        try h.core.prune()
-        #expect(try h.store.log(.init(tenantID: "acme")).isEmpty)
-        #expect(try h.store.runs(scheduleID: id).count == 1)
-        #expect(try h.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM twoFactor") } == 0)
-        #expect(try h.store.schedules(tenantID: "acme").count == 1)
+        try await h.core.scheduler.retention.prune()
+        #expect(try await h.store.log(.init(tenantID: "acme")).isEmpty)
+        #expect(try await h.store.runs(scheduleID: id).count == 1)
+        #expect(try await h.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM twoFactor") } == 0)
+        #expect(try await h.store.schedules(tenantID: "acme").count == 1)
     }
 
     /// A change to a schedule deleted in the meantime is a 404 and does not bring it back.
@@ -171,15 +172,15 @@ import Testing
         try await h.client { api in
             let created = try await api.call(.post, "/api/v1/tenants/acme/schedules", token: token, json: Self.daily)
             let id = try #require(created.object["id"] as? String, "\(created.text)")
-            let record = try #require(try h.store.schedule(id, tenantID: "acme"))
+            let record = try #require(try await h.store.schedule(id, tenantID: "acme"))
             let deleted = try await api.call(.delete, "/api/v1/tenants/acme/schedules/\(id)", token: token)
             #expect(deleted.status == .noContent)
             // What a PUT that read the schedule just before the DELETE would write.
-            #expect(throws: StoreError.self) { try h.store.saveSchedule(record, actor: "tenant:acme", now: h.clock.now, created: false) }
+            await #expect(throws: StoreError.self) { try await h.store.saveSchedule(record, actor: "tenant:acme", now: h.clock.now, created: false) }
             let put = try await api.call(.put, "/api/v1/tenants/acme/schedules/\(id)", token: token, json: Self.daily)
             #expect(put.status == .notFound)
         }
-        #expect(try h.store.schedules(tenantID: "acme").isEmpty)
+        #expect(try await h.store.schedules(tenantID: "acme").isEmpty)
     }
 
     /// The metrics report from an HTTP JSON source (the monitoring product's API): URL filled in,
@@ -221,9 +222,9 @@ import Testing
         let mails = try h.received()
         #expect(mails.count == 1)
         #expect(mails.first?.attachments.first?.content_type == "application/pdf")
-        #expect(try h.store.run(scheduleID: good, tenantID: "acme")?.status == .enqueued)
+        #expect(try await h.store.run(scheduleID: good, tenantID: "acme")?.status == .enqueued)
         // A source that fails is tried again after 1, 5 and 15 minutes, then the run has failed.
-        let retrying = try h.store.run(scheduleID: bad, tenantID: "acme")
+        let retrying = try await h.store.run(scheduleID: bad, tenantID: "acme")
         #expect(retrying?.status == .pending)
         #expect(retrying?.detail?.hasPrefix("attempt 1 failed") == true, "\(retrying?.detail ?? "")")
         for _ in 0..<25 {
@@ -231,7 +232,7 @@ import Testing
             try await h.tick()
         }
         #expect(broken.requests.count == 4)
-        let failed = try h.store.run(scheduleID: bad, tenantID: "acme")
+        let failed = try await h.store.run(scheduleID: bad, tenantID: "acme")
         #expect(failed?.status == .failed)
         #expect(failed?.detail?.contains("HTTP 503") == true, "\(failed?.detail ?? "")")
         let detail = failed?.detail ?? ""
@@ -289,7 +290,7 @@ import Testing
         // Jinja2 drops the template's single trailing newline (keep_trailing_newline is off).
         #expect(mail?.texts["plain"] == "HTTP on web-01: <refused>")
         #expect(mail?.texts["html"]?.contains("&lt;refused&gt;") == true)
-        #expect(try h.store.audit(limit: 20).contains { $0.action.hasPrefix("template") && $0.tenantID == "big" })
+        #expect(try await h.store.audit(limit: 20).contains { $0.action.hasPrefix("template") && $0.tenantID == "big" })
 
         try await h.client { api in
             let deleted = try await api.call(.delete, "/api/v1/tenants/big/templates/alert/en", token: pro)
@@ -302,8 +303,8 @@ import Testing
     @Test func theDemoTenantGetsAReportMailAtOnceThroughTheFileTransport() async throws {
         let h = try Harness(smtp: false)
         defer { h.remove() }
-        let demo = try #require(try h.core.createDemoTenant())
-        #expect(try h.core.createDemoTenant() == nil)
+        let demo = try #require(try await h.core.createDemoTenant())
+        #expect(try await h.core.createDemoTenant() == nil)
         #expect(demo.tenant.id == "demo")
         try await h.tick()
         let directory = h.dir.appendingPathComponent("mail")
@@ -315,10 +316,10 @@ import Testing
         #expect(Set(parsed.map(\.recipient)) == ["ops@demo.herald.example", "cto@demo.herald.example"])
         #expect(parsed.compactMap { $0.attachments.first?.filename?.split(separator: " ").first.map(String.init) }.sorted()
                 == ["Availability", "Metrics", "Metriken", "Verfügbarkeitsbericht"], "\(parsed.map { $0.attachments.first?.filename ?? "" })")
-        let log = try h.store.log(.init(tenantID: "demo"))
+        let log = try await h.store.log(.init(tenantID: "demo"))
         #expect(log.allSatisfy { $0.entry.status == .sent })
         #expect(log.first?.recipients.first?.replyText?.contains("written to") == true)
-        #expect(try h.store.schedules(tenantID: "demo").count == 2)
+        #expect(try await h.store.schedules(tenantID: "demo").count == 2)
     }
 }
 

@@ -76,7 +76,7 @@ struct ErrorMiddleware: RouterMiddleware {
 /// constant time) or a tenant token (looked up by its SHA-256).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = HeraldRequestContext
-    let core: HeraldCore
+    let service: HeraldService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
@@ -85,10 +85,10 @@ struct AuthMiddleware: RouterMiddleware {
         let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
         let hash = SecretBox.tokenHash(token)
         var context = context
-        if let admin = core.configuration.adminTokenHash, SecretBox.equal(Data(hash.utf8), Data(admin.utf8)) {
+        if let admin = service.configuration.adminTokenHash, SecretBox.equal(Data(hash.utf8), Data(admin.utf8)) {
             context.principal = .admin
-        } else if let found = try await core.offload({ try core.store.token(hash: hash) }) {
-            context.principal = .tenant(found.tenantID)
+        } else if let principal = try await service.tenants.principal(forTokenHash: hash) {
+            context.principal = principal
         } else {
             throw ServiceError(.unauthorized, field: "Authorization", "the token is not known; check it, or ask the admin for a new one")
         }

@@ -4,7 +4,7 @@ import SMTP
 import Store
 
 struct SMTPRoutes {
-    let core: HeraldCore
+    let service: HeraldService
 
     struct TestBody: Decodable {
         var to: String
@@ -13,35 +13,36 @@ struct SMTPRoutes {
     }
 
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.blocking(.get, "smtp", core: core) { _, context, _ -> Response in
+        let settings = service.mailSettings
+        let presets = service.configuration.presetsFile.path
+        group.route(.get, "smtp") { _, context, _ -> Response in
             try context.requireAdmin()
-            return JSONResponse.make(try core.smtpView())
+            return JSONResponse.make(try await settings.view())
         }
-        group.blocking(.put, "smtp", core: core, limit: 64 * 1024) { request, context, input -> Response in
+        group.route(.put, "smtp") { _, context, input -> Response in
             try context.requireAdmin()
             let body = try input.json(SMTPSettingsRequest.self)
-            return JSONResponse.make(try core.saveSMTP(body, actor: "admin"))
+            return JSONResponse.make(try await settings.save(body, actor: "admin"))
         }
-        group.blocking(.get, "smtp/presets", core: core) { _, context, _ -> Response in
+        group.route(.get, "smtp/presets") { _, context, _ -> Response in
             try context.requireAdmin()
             struct List: Encodable { var presets: [SMTPPreset] }
             do {
-                return JSONResponse.make(List(presets: try SMTPPreset.load(from: core.configuration.presetsFile.path)))
+                return JSONResponse.make(List(presets: try SMTPPreset.load(from: presets)))
             } catch {
-                throw ServiceError(.configuration, "cannot read the provider presets at \(core.configuration.presetsFile.path)")
+                throw ServiceError(.configuration, "cannot read the provider presets at \(presets)")
             }
         }
-        group.post("smtp/test") { request, context -> Response in
+        group.route(.post, "smtp/test") { _, context, input -> Response in
             try context.requireAdmin()
-            var request = request
-            let body = try await RequestBody.read(&request, limit: 64 * 1024).json(TestBody.self)
-            return JSONResponse.make(try await core.testSMTP(to: body.to, locale: body.locale, settings: body.settings, actor: "admin"))
+            let body = try input.json(TestBody.self)
+            return JSONResponse.make(try await settings.test(to: body.to, locale: body.locale, settings: body.settings, actor: "admin"))
         }
     }
 }
 
 struct LogRoutes {
-    let core: HeraldCore
+    let service: HeraldService
 
     struct Page<T: Encodable>: Encodable {
         var entries: [T]
@@ -69,8 +70,9 @@ struct LogRoutes {
     }
 
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.blocking(.get, "tenants/:tenant/notification-log", core: core) { request, context, _ -> Response in
-            let tenant = try context.tenant(core)
+        let log = service.log
+        group.route(.get, "tenants/:tenant/notification-log") { request, context, _ -> Response in
+            let tenant = try await context.tenant(service)
             let q = Query(request: request)
             let limit = try q.int("limit", in: 1...500) ?? 50
             let query = LogQuery(tenantID: tenant.id,
@@ -78,32 +80,32 @@ struct LogRoutes {
                                  kind: try q.choice("kind", MailKind.self, allowed: MailKind.allCases.map(\.rawValue)),
                                  recipient: q.string("recipient"), from: try q.date("from"), until: try q.date("until"),
                                  limit: limit, before: try q.int("before", in: 1...Int.max).map(Int64.init))
-            let entries = try core.store.log(query)
+            let entries = try await log.entries(query)
             return JSONResponse.make(Page(entries: entries.map(LogView.init), next_before: entries.count == limit ? entries.last?.entry.id : nil))
         }
-        group.blocking(.get, "audit", core: core) { request, context, _ -> Response in
+        group.route(.get, "audit") { request, context, _ -> Response in
             try context.requireAdmin()
             let q = Query(request: request)
             let limit = try q.int("limit", in: 1...500) ?? 100
-            let entries = try core.store.audit(limit: limit, before: try q.int("before", in: 1...Int.max).map(Int64.init), tenantID: q.string("tenant"))
+            let entries = try await log.auditTrail(limit: limit, before: try q.int("before", in: 1...Int.max).map(Int64.init), tenantID: q.string("tenant"))
             return JSONResponse.make(Page(entries: entries.map {
                 AuditView(id: $0.id!, at: $0.at, actor: $0.actor, action: $0.action, tenant: $0.tenantID, subject: $0.subject, detail: $0.detail)
             }, next_before: entries.count == limit ? entries.last?.id : nil))
         }
-        group.blocking(.get, "tenants/:tenant/suppressions", core: core) { _, context, _ -> Response in
-            let tenant = try context.tenant(core)
+        group.route(.get, "tenants/:tenant/suppressions") { _, context, _ -> Response in
+            let tenant = try await context.tenant(service)
             struct List: Encodable { var suppressions: [SuppressionView] }
-            return JSONResponse.make(List(suppressions: try core.store.suppressions(tenantID: tenant.id).map {
+            return JSONResponse.make(List(suppressions: try await log.suppressions(tenantID: tenant.id).map {
                 SuppressionView(address: $0.address, reason: $0.reason, reply_code: $0.replyCode, enhanced_code: $0.enhancedCode,
                                 reply: $0.replyText, created_at: $0.createdAt)
             }))
         }
-        group.blocking(.delete, "tenants/:tenant/suppressions", core: core) { request, context, _ -> Response in
-            let tenant = try context.tenant(core)
+        group.route(.delete, "tenants/:tenant/suppressions") { request, context, _ -> Response in
+            let tenant = try await context.tenant(service)
             guard let address = Query(request: request).string("address"), !address.isEmpty else {
                 throw ServiceError(.badRequest, field: "address", "give the address to lift as ?address=")
             }
-            try core.store.liftSuppression(tenantID: tenant.id, address: address, actor: try context.caller().actor, now: core.clock.now)
+            try await log.liftSuppression(tenantID: tenant.id, address: address, actor: try context.caller().actor)
             return Response(status: .noContent)
         }
     }

@@ -5,36 +5,37 @@ import Store
 
 /// Builds the router: public health, metrics and OpenAPI; everything under `/api/v1` behind the
 /// bearer-token middleware.
-public func buildRouter(core: HeraldCore) -> Router<HeraldRequestContext> {
+public func buildRouter(service: HeraldService) -> Router<HeraldRequestContext> {
     let router = Router(context: HeraldRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    router.blocking(.get, "healthz", core: core) { _, _, _ -> Response in
-        _ = try core.store.queueDepth()
+    let log = service.log
+    router.route(.get, "healthz") { _, _, _ -> Response in
+        _ = try await log.queueDepth()
         return JSONResponse.make(["status": "ok"])
     }
-    router.blocking(.get, "metrics", core: core) { _, _, _ -> Response in
-        let text = try core.metrics.exposition(store: core.store)
+    router.route(.get, "metrics") { _, _, _ -> Response in
+        let text = service.metrics.exposition(counts: try await log.mailCounts(), depth: try await log.queueDepth())
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
-    router.blocking(.get, "openapi.json", core: core) { _, _, _ -> Response in
+    router.route(.get, "openapi.json") { _, _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "application/json"],
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
     }
-    let api = router.group("api/v1").add(middleware: AuthMiddleware(core: core))
-    SMTPRoutes(core: core).add(to: api)
-    TenantRoutes(core: core).add(to: api)
-    ScheduleRoutes(core: core).add(to: api.group("tenants/:tenant/schedules"))
-    MessagingRoutes(core: core).add(to: api.group("tenants/:tenant"))
-    TemplateRoutes(core: core).add(to: api.group("tenants/:tenant/templates"))
-    LogRoutes(core: core).add(to: api)
+    let api = router.group("api/v1").add(middleware: AuthMiddleware(service: service))
+    SMTPRoutes(service: service).add(to: api)
+    TenantRoutes(service: service).add(to: api)
+    ScheduleRoutes(service: service).add(to: api.group("tenants/:tenant/schedules"))
+    MessagingRoutes(service: service).add(to: api.group("tenants/:tenant"))
+    TemplateRoutes(service: service).add(to: api.group("tenants/:tenant/templates"))
+    LogRoutes(service: service).add(to: api)
     return router
 }
 
 extension HeraldRequestContext {
     /// The `{tenant}` of the path, as far as the caller may see it.
-    func tenant(_ core: HeraldCore) throws -> Tenant {
-        try core.tenant(try parameters.require("tenant"), for: try caller())
+    func tenant(_ service: HeraldService) async throws -> Tenant {
+        try await service.tenants.tenant(try parameters.require("tenant"), for: try caller())
     }
 }
 
@@ -72,64 +73,59 @@ struct Query {
 }
 
 struct TenantRoutes {
-    let core: HeraldCore
+    let service: HeraldService
 
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.blocking(.post, "tenants", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
+        let tenants = service.tenants
+        group.route(.post, "tenants", limit: service.configuration.maxBodyBytes) { _, context, input -> Response in
             try context.requireAdmin()
             let body = try input.json(TenantRequest.self)
-            return JSONResponse.make(try core.createTenant(body, actor: "admin"), status: .created)
+            return JSONResponse.make(try await tenants.create(body, actor: "admin"), status: .created)
         }
-        group.blocking(.get, "tenants/:tenant", core: core) { _, context, _ -> Response in
-            JSONResponse.make(TenantView(try context.tenant(core)))
+        group.route(.get, "tenants/:tenant") { _, context, _ -> Response in
+            JSONResponse.make(TenantView(try await context.tenant(service)))
         }
-        group.blocking(.get, "tenants/:tenant/quotas", core: core) { _, context, _ -> Response in
-            JSONResponse.make(core.quotaView(of: try context.tenant(core)))
+        group.route(.get, "tenants/:tenant/quotas") { _, context, _ -> Response in
+            JSONResponse.make(tenants.quotaView(of: try await context.tenant(service)))
         }
-        group.blocking(.put, "tenants/:tenant/quotas", core: core) { _, context, input -> Response in
+        group.route(.put, "tenants/:tenant/quotas") { _, context, input -> Response in
             try context.requireAdmin()
-            let tenant = try context.tenant(core)
+            let tenant = try await context.tenant(service)
             let overrides = try input.json(QuotaOverrides.self)
-            return JSONResponse.make(try core.setQuotas(overrides, of: tenant, actor: try context.caller().actor))
+            return JSONResponse.make(try await tenants.setQuotas(overrides, of: tenant, actor: try context.caller().actor))
         }
     }
 }
 
 struct ScheduleRoutes {
-    let core: HeraldCore
+    let service: HeraldService
 
     struct List: Encodable { var schedules: [ScheduleView] }
 
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.blocking(.get, core: core) { _, context, _ -> Response in
-            let tenant = try context.tenant(core)
-            return JSONResponse.make(List(schedules: try core.store.schedules(tenantID: tenant.id).map { try core.view(of: $0, tenant: tenant) }))
+        let schedules = service.schedules
+        let limit = service.configuration.maxBodyBytes
+        group.route(.get) { _, context, _ -> Response in
+            JSONResponse.make(List(schedules: try await schedules.list(tenant: try await context.tenant(service))))
         }
-        group.blocking(.post, core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
-            let tenant = try context.tenant(core)
+        group.route(.post, limit: limit) { _, context, input -> Response in
+            let tenant = try await context.tenant(service)
             let body = try input.json(ScheduleDefinition.self)
-            return JSONResponse.make(try core.saveSchedule(body, id: nil, tenant: tenant, actor: try context.caller().actor), status: .created)
+            return JSONResponse.make(try await schedules.save(body, id: nil, tenant: tenant, actor: try context.caller().actor), status: .created)
         }
-        group.blocking(.get, ":id", core: core) { _, context, _ -> Response in
-            let tenant = try context.tenant(core)
-            let id = try context.parameters.require("id")
-            guard let record = try core.store.schedule(id, tenantID: tenant.id) else {
-                throw ServiceError(.notFound, field: "schedule", "no schedule \"\(id)\"")
-            }
-            return JSONResponse.make(try core.view(of: record, tenant: tenant))
+        group.route(.get, ":id") { _, context, _ -> Response in
+            let tenant = try await context.tenant(service)
+            return JSONResponse.make(try await schedules.get(try context.parameters.require("id"), tenant: tenant))
         }
-        group.blocking(.put, ":id", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
-            let tenant = try context.tenant(core)
+        group.route(.put, ":id", limit: limit) { _, context, input -> Response in
+            let tenant = try await context.tenant(service)
             let body = try input.json(ScheduleDefinition.self)
-            return JSONResponse.make(try core.saveSchedule(body, id: try context.parameters.require("id"), tenant: tenant,
-                                                           actor: try context.caller().actor))
+            return JSONResponse.make(try await schedules.save(body, id: try context.parameters.require("id"), tenant: tenant,
+                                                              actor: try context.caller().actor))
         }
-        group.blocking(.delete, ":id", core: core) { _, context, _ -> Response in
-            let tenant = try context.tenant(core)
-            let id = try context.parameters.require("id")
-            guard try core.store.deleteSchedule(id, tenantID: tenant.id, actor: try context.caller().actor, now: core.clock.now) else {
-                throw ServiceError(.notFound, field: "schedule", "no schedule \"\(id)\"")
-            }
+        group.route(.delete, ":id") { _, context, _ -> Response in
+            let tenant = try await context.tenant(service)
+            try await schedules.delete(try context.parameters.require("id"), tenant: tenant, actor: try context.caller().actor)
             return Response(status: .noContent)
         }
     }
@@ -137,7 +133,7 @@ struct ScheduleRoutes {
 
 /// Ad-hoc reports, alerts and 2FA: the routes that make mail.
 struct MessagingRoutes {
-    let core: HeraldCore
+    let service: HeraldService
 
     struct RunView: Encodable {
         var id: String
@@ -157,48 +153,47 @@ struct MessagingRoutes {
 
     struct Code: Decodable { var code: String }
 
+    struct ReportBody: Decodable {
+        var recipients: [ReportRecipient]
+        var period: PeriodSpec?
+        var parameters: [String: JSONValue]?
+        var timezone: String?
+        var subject: String?
+    }
+
     func add(to group: RouterGroup<HeraldRequestContext>) {
-        group.blocking(.post, "reports/:report/send", core: core, limit: core.configuration.maxBodyBytes) { _, context, input -> Response in
-            let tenant = try context.tenant(core)
-            struct Body: Decodable {
-                var recipients: [ReportRecipient]
-                var period: PeriodSpec?
-                var parameters: [String: JSONValue]?
-                var timezone: String?
-                var subject: String?
-            }
-            let body = try input.json(Body.self)
-            let run = try core.requestReport(AdHocReport(report: try context.parameters.require("report"), recipients: body.recipients,
-                                                         period: body.period, parameters: body.parameters, timezone: body.timezone,
-                                                         subject: body.subject),
-                                             tenant: tenant, actor: try context.caller().actor)
+        let (schedules, alerts, twoFactor) = (service.schedules, service.alerts, service.twoFactor)
+        let limit = service.configuration.maxBodyBytes
+        group.route(.post, "reports/:report/send", limit: limit) { _, context, input -> Response in
+            let tenant = try await context.tenant(service)
+            let body = try input.json(ReportBody.self)
+            let run = try await schedules.requestReport(AdHocReport(report: try context.parameters.require("report"), recipients: body.recipients,
+                                                                    period: body.period, parameters: body.parameters, timezone: body.timezone,
+                                                                    subject: body.subject),
+                                                        tenant: tenant, actor: try context.caller().actor)
             var response = JSONResponse.make(RunView(run), status: .accepted)
             response.headers[.location] = "/api/v1/tenants/\(tenant.id)/reports/runs/\(run.scheduleID)"
             return response
         }
-        group.blocking(.get, "reports/runs/:id", core: core) { _, context, _ -> Response in
-            let tenant = try context.tenant(core)
-            let id = try context.parameters.require("id")
-            guard let run = try core.store.run(scheduleID: id, tenantID: tenant.id) else {
-                throw ServiceError(.notFound, field: "id", "no report run \"\(id)\"")
-            }
-            return JSONResponse.make(RunView(run))
+        group.route(.get, "reports/runs/:id") { _, context, _ -> Response in
+            let tenant = try await context.tenant(service)
+            return JSONResponse.make(RunView(try await schedules.run(try context.parameters.require("id"), tenant: tenant)))
         }
-        group.rendering(.post, "alerts", core: core, limit: core.configuration.maxBodyBytes) { request, context, input -> Response in
-            let tenant = try context.tenant(core)
+        group.route(.post, "alerts", limit: limit) { _, context, input -> Response in
+            let tenant = try await context.tenant(service)
             let body = try input.json(AlertRequest.self)
-            return JSONResponse.make(try core.postAlert(body, tenant: tenant), status: .accepted)
+            return JSONResponse.make(try await alerts.post(body, tenant: tenant), status: .accepted)
         }
-        group.rendering(.post, "2fa", core: core, limit: 64 * 1024) { request, context, input -> Response in
-            let tenant = try context.tenant(core)
+        group.route(.post, "2fa") { _, context, input -> Response in
+            let tenant = try await context.tenant(service)
             let body = try input.json(TwoFactorRequest.self)
-            return JSONResponse.make(try core.sendTwoFactor(body, tenant: tenant), status: .accepted)
+            return JSONResponse.make(try await twoFactor.send(body, tenant: tenant), status: .accepted)
         }
-        group.blocking(.post, "2fa/:id/verify", core: core, limit: 64 * 1024) { request, context, input -> Response in
-            let tenant = try context.tenant(core)
+        group.route(.post, "2fa/:id/verify") { _, context, input -> Response in
+            let tenant = try await context.tenant(service)
             let body = try input.json(Code.self)
             let id = try context.parameters.require("id")
-            guard let verdict = try core.verifyTwoFactor(id: id, code: body.code, tenant: tenant) else {
+            guard let verdict = try await twoFactor.verify(id: id, code: body.code, tenant: tenant) else {
                 throw ServiceError(.notFound, field: "id", "no 2FA code \"\(id)\"")
             }
             return JSONResponse.make(verdict, status: verdict.verified ? .ok : .unprocessableContent)

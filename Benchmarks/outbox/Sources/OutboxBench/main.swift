@@ -51,18 +51,18 @@ case "store":
     defer { try? FileManager.default.removeItem(at: dir) }
     let mails = try (0..<count).map { try mail($0) }
     var clock = ContinuousClock.now
-    for m in mails { _ = try store.enqueue(m, now: Date()) }
+    for m in mails { _ = try await store.enqueue(m, now: Date()) }
     let enqueue = seconds(ContinuousClock.now - clock)
     clock = ContinuousClock.now
     var done = 0
     var claiming = Duration.zero
     while true {
         let start = ContinuousClock.now
-        let claimed = try store.claim(owner: "bench", now: Date(), lease: 300, limit: 16)
+        let claimed = try await store.claim(owner: "bench", now: Date(), lease: 300, limit: 16)
         claiming += ContinuousClock.now - start
         if claimed.isEmpty { break }
         for c in claimed {
-            try store.complete(AttemptResult(outboxID: c.entry.id!, leaseOwner: "bench", at: Date(),
+            try await store.complete(AttemptResult(outboxID: c.entry.id!, leaseOwner: "bench", at: Date(),
                                              recipients: c.pendingRecipients.map { .init(address: $0, outcome: .accepted, replyCode: 250, replyText: "ok") },
                                              queueID: "Q", retryAt: nil))
             done += 1
@@ -83,24 +83,24 @@ case "accept":
     try await withThrowingTaskGroup(of: Void.self) { group in
         for p in 0..<producers {
             group.addTask {
-                for i in stride(from: p, to: mails.count, by: producers) { _ = try await store.accept(mails[i], now: Date()) }
+                for i in stride(from: p, to: mails.count, by: producers) { _ = try await store.enqueue(mails[i], now: Date()) }
             }
         }
         try await group.waitForAll()
     }
     let accept = seconds(ContinuousClock.now - clock)
-    let stored = try store.log(LogQuery(limit: 1)).count
+    let stored = try await store.log(LogQuery(limit: 1)).count
     print(String(format: "herald accept %@: %.0f/s from %d producers (%d mails%@)",
                  durability.rawValue, Double(count) / accept, producers, count, stored == 1 ? "" : ", NOTHING STORED"))
 
 case "e2e", "latency":
     let (store, dir) = try freshStore(.full)
     defer { try? FileManager.default.removeItem(at: dir) }
-    for i in 0..<count { _ = try store.enqueue(try mail(i), now: Date()) }
+    for i in 0..<count { _ = try await store.enqueue(try mail(i), now: Date()) }
     var configuration = DeliveryConfiguration()
     configuration.workers = Int(options["workers"] ?? "") ?? 1
     let settings = sinkSettings()
-    let deliverer = Deliverer(store: store, configuration: configuration, clock: SystemWallClock()) { try SMTPSession(settings: settings) }
+    let deliverer = Deliverer(outbox: store, configuration: configuration, clock: SystemWallClock()) { try SMTPSession(settings: settings) }
     let probes = mode == "latency" ? Int(options["probes"] ?? "") ?? 100 : 0
     let started = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -110,7 +110,7 @@ case "e2e", "latency":
                 // 2FA mails arrive while the reports drain; the workers must take them first.
                 for i in 0..<probes {
                     try await Task.sleep(for: .milliseconds(20))
-                    _ = try store.enqueue(try mail(i, kind: .twoFactor), now: Date())
+                    _ = try await store.enqueue(try mail(i, kind: .twoFactor), now: Date())
                 }
             }
         }
@@ -119,9 +119,9 @@ case "e2e", "latency":
     // Probes enqueued after the workers went idle are delivered by a last pass.
     try await deliverer.run(once: true)
     let elapsed = seconds(ContinuousClock.now - started)
-    let log = try store.log(LogQuery(limit: 1000, before: nil))
+    let log = try await store.log(LogQuery(limit: 1000, before: nil))
     if mode == "e2e" {
-        let sent = try store.log(LogQuery(status: .sent, limit: 1)).count
+        let sent = try await store.log(LogQuery(status: .sent, limit: 1)).count
         print(String(format: "herald e2e: %d mails with %d worker(s) in %.2f s: %.0f mails/s (sent status check: %@)",
                      count, configuration.workers, elapsed, Double(count) / elapsed, sent > 0 ? "ok" : "none sent"))
     } else {

@@ -1,95 +1,5 @@
 import Foundation
 
-/// A fixed number of threads of Herald's own for work that blocks or burns CPU (the database,
-/// template renders, Cairo), so that none of it ever holds a thread of Swift's cooperative pool
-/// and one kind of work cannot take the threads another kind needs.
-///
-/// Jobs run in the order they were submitted. The threads have a stack of `stackSize` bytes: the
-/// template engine and the report layout recurse as deep as their bounds allow. When the pool is
-/// released its threads finish the jobs already submitted and end.
-public final class WorkerPool: Sendable {
-    /// The pool's name, in thread names.
-    public let name: String
-    /// How many jobs run at once.
-    public let threads: Int
-    private let jobs = Jobs()
-
-    /// Starts `threads` threads named `name.N`.
-    public init(name: String, threads: Int, stackSize: Int = 8 << 20) {
-        self.name = name
-        self.threads = max(1, threads)
-        for index in 0..<self.threads {
-            // The thread holds the job list, not the pool: releasing the pool stops the threads.
-            let thread = Thread { [jobs] in jobs.work() }
-            thread.name = "\(name).\(index)"
-            thread.stackSize = stackSize
-            thread.start()
-        }
-    }
-
-    deinit { jobs.stop() }
-
-    /// Jobs submitted and not yet started.
-    public var waiting: Int { jobs.waiting }
-
-    /// Runs `body` on one of the pool's threads and returns its result to the waiting task.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            jobs.submit { continuation.resume(with: Result { try body() }) }
-        }
-    }
-
-    /// The jobs waiting for a thread.
-    ///
-    /// `@unchecked Sendable`: `queue`, `head` and `stopped` are only touched with `condition` locked.
-    private final class Jobs: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var queue: [@Sendable () -> Void] = []
-        private var head = 0
-        private var stopped = false
-
-        var waiting: Int {
-            condition.lock()
-            defer { condition.unlock() }
-            return queue.count - head
-        }
-
-        func submit(_ job: @escaping @Sendable () -> Void) {
-            condition.lock()
-            queue.append(job)
-            condition.signal()
-            condition.unlock()
-        }
-
-        func stop() {
-            condition.lock()
-            stopped = true
-            condition.broadcast()
-            condition.unlock()
-        }
-
-        func work() {
-            while true {
-                condition.lock()
-                while head == queue.count && !stopped { condition.wait() }
-                if head == queue.count {
-                    condition.unlock()
-                    return
-                }
-                let job = queue[head]
-                head += 1
-                // Drop the finished prefix now and then, so the array does not grow without end.
-                if head > 1024 && head * 2 > queue.count {
-                    queue.removeFirst(head)
-                    head = 0
-                }
-                condition.unlock()
-                job()
-            }
-        }
-    }
-}
-
 /// At most `limit` renders per tenant at once, and at most `queueLimit` more waiting: one tenant's
 /// burst takes at most `limit` of the render threads, so the others' renders start within one
 /// render's time, and a tenant that floods gets a clear refusal instead of an ever longer wait.
@@ -170,5 +80,25 @@ public final class TenantGate: @unchecked Sendable {
             return nil
         }
         next?.resume()
+    }
+}
+
+/// Where the templates a tenant controls render: on the worker threads in `lane`, once one of the
+/// tenant's slots at the ``TenantGate`` is free, so one tenant's renders never hold up the others
+/// or the rest of the service.
+struct RenderGate: Sendable {
+    let gate: TenantGate
+    let workers: Workers
+    let metrics: ServiceMetrics
+
+    /// Runs `body` for `tenant` on `lane`.
+    /// - Throws: ``ServiceError`` `.rateLimited` when too many of the tenant's renders wait already.
+    func render<T: Sendable>(for tenant: String, _ lane: Workers.Lane, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await gate.run(tenant: tenant) { try await workers.run(lane, body) }
+        } catch let error as ServiceError where error.code == .rateLimited && error.field == "tenant" {
+            metrics.recordRefusal(tenant: tenant, limit: "renders")
+            throw error
+        }
     }
 }

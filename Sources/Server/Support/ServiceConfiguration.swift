@@ -30,16 +30,15 @@ public struct ServiceConfiguration: Sendable {
     public var scheduler = SchedulerConfiguration()
     /// Reports rendered at the same time. Default 2 (the number of cores of a small machine).
     public var renderers = 2
-    /// Threads for the templates tenants control on request paths and in digests: uploads and
-    /// previews, alert and 2FA mails. Default 4.
+    /// Worker threads besides the report renderers, for everything else that blocks or burns CPU:
+    /// alert and 2FA mails first, then uploads, previews, digests and the SMTP test. The one
+    /// pool has `renderers + templateRenderers` threads. Default 4.
     public var templateRenderers = 4
     /// Renders of one tenant running at once on those threads (each report run counts one of
     /// `renderers`). Default 1: a tenant's burst never takes the threads the others need.
     public var tenantRenders = 1
     /// Renders of one tenant waiting for its turn before more are refused with 429. Default 64.
     public var tenantRenderQueue = 64
-    /// Threads for database work of the HTTP API and the loops. Default 4.
-    public var databaseThreads = 4
     /// Quota defaults per plan (`quotas` in the configuration file); the admin may override them per tenant.
     public var quotas = PlanQuotas()
     /// A slot not sent this long after it was due is reported by the watchdog. Default 1 h.

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Mail
 import Store
@@ -24,11 +25,36 @@ public struct TwoFactorVerdict: Sendable, Codable {
     public var attempts_left: Int
 }
 
-extension HeraldCore {
+/// 2FA code mails: a code from the system CSPRNG, only its HMAC stored, mailed on the most urgent
+/// lane; verification in constant time with counted attempts.
+final class TwoFactor: Sendable {
+    let repository: any TwoFactorRepository
+    let tenants: Tenants
+    let templates: Templates
+    let mailSettings: MailSettings
+    let gate: RenderGate
+    let secrets: SecretBox
+    let configuration: ServiceConfiguration
+    let clock: any WallClock
+    let delivery: WakeSignal
+
+    init(repository: any TwoFactorRepository, tenants: Tenants, templates: Templates, mailSettings: MailSettings, gate: RenderGate,
+         secrets: SecretBox, configuration: ServiceConfiguration, clock: any WallClock, delivery: WakeSignal) {
+        self.repository = repository
+        self.tenants = tenants
+        self.templates = templates
+        self.mailSettings = mailSettings
+        self.gate = gate
+        self.secrets = secrets
+        self.configuration = configuration
+        self.clock = clock
+        self.delivery = delivery
+    }
+
     /// Sends a code: six digits from the system CSPRNG, only its HMAC stored, valid for the
     /// configured time, on the highest lane; rate-limited per address.
     /// - Throws: ``ServiceError`` `.invalid` for a bad address or locale, `.rateLimited` past the limit.
-    public func sendTwoFactor(_ request: TwoFactorRequest, tenant: Tenant) throws -> TwoFactorSent {
+    func send(_ request: TwoFactorRequest, tenant: Tenant) async throws -> TwoFactorSent {
         let address = try Validate.address(request.address, field: "address")
         let locale = request.locale ?? tenant.locale
         guard supportedLocales.contains(locale) else {
@@ -37,7 +63,7 @@ extension HeraldCore {
         if let ip = request.ip, ip.count > 64 || ip.contains(where: { $0.isWhitespace }) {
             throw ServiceError(.invalid, field: "ip", "is not an IP address")
         }
-        try takeRate("twofactor_per_minute", period: 60, of: tenant, what: "2FA codes")
+        try tenants.takeRate("twofactor_per_minute", period: 60, of: tenant, what: "2FA codes")
         let now = clock.now
         // Counted per mailbox, however it is spelled: quotes, escapes and case do not make a new one.
         let key = address.mailboxKey
@@ -45,24 +71,30 @@ extension HeraldCore {
         let limited = ServiceError(.rateLimited, field: "address",
                                    "\(configuration.twoFactorLimit) codes were sent to this address in the last \(Int(configuration.twoFactorWindow / 60)) minutes; wait before asking again")
         // A first look spares rendering a mail that cannot go; the store decides in its transaction.
-        guard try store.twoFactorCount(tenantID: tenant.id, address: key, since: since) < configuration.twoFactorLimit else { throw limited }
+        guard try await repository.twoFactorCount(tenantID: tenant.id, address: key, since: since) < configuration.twoFactorLimit else { throw limited }
         let id = UUID().uuidString.lowercased()
         let code = SecretBox.newCode()
         let expires = now.addingTimeInterval(configuration.twoFactorValidity)
-        var context: [String: Any] = ["code": code, "valid_minutes": Int(configuration.twoFactorValidity / 60)]
-        context["request"] = request.ip.map { ["ip": $0] as Any } ?? ["ip": NSNull()]
-        let custom = try jobs.customTemplates(tenant: tenant, kind: .twoFactor)
-        var mail = try currentComposer().compose(MailComposer.Envelope(
-            tenant: tenant, kind: .twoFactor, locale: locale, recipients: [address.description], context: context,
-            custom: custom[locale], expiresAt: expires), now: now)
-        // The notification log shows the subject; the code stays in the mail only.
-        mail.subject = mail.subject.replacingOccurrences(of: code, with: "······")
+        let minutes = Int(configuration.twoFactorValidity / 60)
+        let custom = try await templates.custom(tenant: tenant, kind: .twoFactor)[locale]
+        let composer = try await mailSettings.currentComposer()
+        // The mail renders the tenant's templates: on the urgent lane, behind the tenant's render gate.
+        let mail = try await gate.render(for: tenant.id, .urgent) {
+            var context: [String: Any] = ["code": code, "valid_minutes": minutes]
+            context["request"] = request.ip.map { ["ip": $0] as Any } ?? ["ip": NSNull()]
+            var mail = try composer.compose(MailComposer.Envelope(
+                tenant: tenant, kind: .twoFactor, locale: locale, recipients: [address.description], context: context,
+                custom: custom, expiresAt: expires), now: now)
+            // The notification log shows the subject; the code stays in the mail only.
+            mail.subject = mail.subject.replacingOccurrences(of: code, with: "······")
+            return mail
+        }
         let challenge = TwoFactorChallenge(id: id, tenantID: tenant.id, address: key, codeHash: secrets.codeHash(code, challenge: id),
                                            createdAt: now, expiresAt: expires)
-        guard let entry = try store.createTwoFactor(challenge, mail: mail, now: now, limit: configuration.twoFactorLimit, since: since) else {
+        guard let entry = try await repository.createTwoFactor(challenge, mail: mail, now: now, limit: configuration.twoFactorLimit, since: since) else {
             throw limited
         }
-        deliverySignal.fire()
+        delivery.fire()
         return TwoFactorSent(id: id, expires_at: expires, outbox_id: entry.id!)
     }
 
@@ -70,13 +102,14 @@ extension HeraldCore {
     /// exhausted challenge never verifies.
     /// - Returns: nil when there is no such challenge for the tenant.
     /// - Throws: ``ServiceError`` saying why the code cannot be checked (expired, used, too many attempts).
-    public func verifyTwoFactor(id: String, code: String, tenant: Tenant) throws -> TwoFactorVerdict? {
+    func verify(id: String, code: String, tenant: Tenant) async throws -> TwoFactorVerdict? {
         guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else {
             throw ServiceError(.invalid, field: "code", "must be the six digits from the mail")
         }
         let now = clock.now
         let limit = configuration.twoFactorAttempts
-        let outcome: Result<TwoFactorVerdict, ServiceError>? = try store.verifyTwoFactor(id: id, tenantID: tenant.id, now: now) { challenge in
+        let secrets = secrets
+        let outcome: Result<TwoFactorVerdict, ServiceError>? = try await repository.verifyTwoFactor(id: id, tenantID: tenant.id, now: now) { challenge in
             if challenge.verifiedAt != nil { return .failure(ServiceError(.conflict, field: "id", "this code was used already; ask for a new one")) }
             if challenge.expiresAt <= now { return .failure(ServiceError(.gone, field: "id", "the code expired; ask for a new one")) }
             if challenge.attempts >= limit {

@@ -25,7 +25,7 @@ enum HistoryData {
                     let at = max(change.at, start)
                     if at > cursor { result.append(Interval(from: cursor, to: at, status: status)) }
                     cursor = max(cursor, at)
-                    status = change.status
+                    status = change.status.rawValue
                 }
                 if end > cursor { result.append(Interval(from: cursor, to: end, status: status)) }
                 // Neighbours in the same state become one stretch.
@@ -70,7 +70,7 @@ enum HistoryData {
         var recovery: [Int: Double] = [:]
         for event in events.sorted(by: { ($0.at, $0.id ?? 0) < ($1.at, $1.id ?? 0) }) {
             let key = "\(event.host)/\(event.service)"
-            if event.status == "OK" {
+            if event.status == .ok {
                 if let problem = open.removeValue(forKey: key), problem.at >= period.start, let index = rows.firstIndex(where: { ($0["id"] as? Int64) == problem.id }) {
                     recovery[index] = (event.at.timeIntervalSince(problem.at) / 60 * 10).rounded() / 10
                 }
@@ -81,7 +81,7 @@ enum HistoryData {
             guard event.at >= period.start, event.at < period.end else { continue }
             rows.append([
                 "id": event.id ?? 0, "at": Formats.iso(event.at),
-                "host": event.host, "service": event.service, "service_key": key, "status": event.status,
+                "host": event.host, "service": event.service, "service_key": key, "status": event.status.rawValue,
             ])
         }
         let list: [[String: Any]] = rows.enumerated().map { index, row in
@@ -128,7 +128,7 @@ enum HistoryData {
         }
         var changes: [String: [Int]] = [:]
         for event in events where event.at >= period.start && event.at < period.end {
-            changes[event.status, default: [Int](repeating: 0, count: buckets)][Int(event.at.timeIntervalSince(period.start) / step)] += 1
+            changes[event.status.rawValue, default: [Int](repeating: 0, count: buckets)][Int(event.at.timeIntervalSince(period.start) / step)] += 1
         }
         func points(_ value: (Int) -> Double?) -> [[Any]] {
             (0..<buckets).map { i in [Int(bucket(i).0.timeIntervalSince1970), value(i).map { $0 as Any } ?? NSNull()] }

@@ -1,3 +1,5 @@
+import Clocks
+import Delivery
 import Foundation
 import Mail
 import SMTP
@@ -40,10 +42,82 @@ public struct SMTPTestResult: Sendable, Codable {
     public var transcript: [String]
 }
 
-extension HeraldCore {
+/// The SMTP settings an admin stored through the API; the password only sealed.
+struct StoredSMTP: Codable, Sendable {
+    var host: String
+    var port: Int
+    var tls: TLSMode
+    var username: String?
+    var passwordSealed: String?
+    var from: String
+    var replyTo: String?
+    var preset: String?
+}
+
+/// The SMTP settings feature: what is in force (stored through the API, else the configuration
+/// file, else the file transport), changing them, and the step-by-step test mail.
+final class MailSettings: Sendable {
+    let repository: any TenantRepository
+    let audit: any AuditRepository
+    let configuration: ServiceConfiguration
+    let secrets: SecretBox
+    /// The composer with the configuration's From.
+    let composer: MailComposer
+    let workers: Workers
+    let clock: any WallClock
+
+    init(repository: any TenantRepository, audit: any AuditRepository, configuration: ServiceConfiguration, secrets: SecretBox,
+         composer: MailComposer, workers: Workers, clock: any WallClock) {
+        self.repository = repository
+        self.audit = audit
+        self.configuration = configuration
+        self.secrets = secrets
+        self.composer = composer
+        self.workers = workers
+        self.clock = clock
+    }
+
+    static let settingKey = "smtp"
+
+    /// The settings stored through the API, or nil.
+    func stored() async throws -> StoredSMTP? {
+        guard let json = try await repository.setting(Self.settingKey) else { return nil }
+        return try JSONDecoder().decode(StoredSMTP.self, from: Data(json.utf8))
+    }
+
+    /// The SMTP settings in force: stored through the API, else from the configuration file; nil
+    /// when there are none (mail then goes to the file transport).
+    func current() async throws -> SMTPSettings? {
+        try await stored().map(transportSettings) ?? configuration.smtp
+    }
+
+    /// Stored SMTP settings as the transport takes them: the password unsealed, and the
+    /// configuration's CA file (a file on this machine, not a stored setting).
+    func transportSettings(_ stored: StoredSMTP) throws -> SMTPSettings {
+        var settings = SMTPSettings(host: stored.host, port: stored.port, tls: stored.tls, username: stored.username)
+        settings.password = try stored.passwordSealed.map { Secret(try secrets.open($0)) }
+        if let ca = configuration.smtp?.caFile { settings.caFile = ca }
+        return settings
+    }
+
+    /// The composer with the From in force (the stored settings' From wins over the configuration's).
+    func currentComposer() async throws -> MailComposer {
+        guard let from = try await stored()?.from else { return composer }
+        return try composer.with(from: from)
+    }
+
+    /// A transport for one delivery worker: the SMTP core, or the file transport when no SMTP
+    /// server is configured.
+    func makeTransport() async throws -> any MailTransport {
+        if let settings = try await current() {
+            return try SMTPSession(settings: settings)
+        }
+        return try FileTransport(directory: configuration.mailDirectory)
+    }
+
     /// The settings in force, for the API.
-    public func smtpView() throws -> SMTPSettingsView {
-        if let s = try storedSMTP() {
+    func view() async throws -> SMTPSettingsView {
+        if let s = try await stored() {
             return SMTPSettingsView(source: "api", host: s.host, port: s.port, tls: s.tls.rawValue, username: s.username,
                                     password_set: s.passwordSealed != nil, from: s.from, reply_to: s.replyTo, preset: s.preset,
                                     warnings: Self.warnings(host: s.host, tls: s.tls))
@@ -67,7 +141,7 @@ extension HeraldCore {
     /// Checks a settings request; the password is sealed, or the stored one kept when absent.
     /// - Returns: the settings to store, and whether a stored password was forgotten because the
     ///   host, port, user or TLS mode changed without a new one.
-    func validated(_ r: SMTPSettingsRequest) throws -> (settings: StoredSMTP, passwordForgotten: Bool) {
+    func validated(_ r: SMTPSettingsRequest) async throws -> (settings: StoredSMTP, passwordForgotten: Bool) {
         let host = r.host.trimmingCharacters(in: .whitespaces)
         guard !host.isEmpty, host.count <= 253, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }) else {
             throw ServiceError(.invalid, field: "host", "must be a host name or IP address, like smtp.example.com")
@@ -97,10 +171,10 @@ extension HeraldCore {
         // to `tls: none` must never send it in clear. Otherwise it is forgotten, and the answer says so.
         var sealed = try r.password.map { try secrets.seal($0) }
         var forgotten = false
-        if sealed == nil, let stored = try storedSMTP(), stored.passwordSealed != nil {
-            if stored.host.lowercased() == host.lowercased(), stored.port == port, stored.tls == tls,
-               let user = r.username, stored.username == user {
-                sealed = stored.passwordSealed
+        if sealed == nil, let previous = try await stored(), previous.passwordSealed != nil {
+            if previous.host.lowercased() == host.lowercased(), previous.port == port, previous.tls == tls,
+               let user = r.username, previous.username == user {
+                sealed = previous.passwordSealed
             } else {
                 forgotten = true
             }
@@ -110,47 +184,50 @@ extension HeraldCore {
     }
 
     /// Stores the settings (audited without the password); later sends use them.
-    public func saveSMTP(_ r: SMTPSettingsRequest, actor: String) throws -> SMTPSettingsView {
-        let (stored, forgotten) = try validated(r)
-        try store.setSetting(Self.smtpSettingKey, String(decoding: try JSONEncoder.api.encode(stored), as: UTF8.self), actor: actor, now: clock.now)
-        var view = try smtpView()
+    func save(_ r: SMTPSettingsRequest, actor: String) async throws -> SMTPSettingsView {
+        let (checked, forgotten) = try await validated(r)
+        try await repository.setSetting(Self.settingKey, String(decoding: try JSONEncoder.api.encode(checked), as: UTF8.self), actor: actor, now: clock.now)
+        var answer = try await view()
         if forgotten {
-            view.warnings.insert("the stored password was forgotten because the host, port, user or TLS mode changed; send the password again with these settings", at: 0)
+            answer.warnings.insert("the stored password was forgotten because the host, port, user or TLS mode changed; send the password again with these settings", at: 0)
         }
-        return view
+        return answer
     }
 
     /// Sends a test mail step by step with the settings in force (or `settings`, not stored) and
     /// audits the verdict.
-    public func testSMTP(to: String, locale: String?, settings request: SMTPSettingsRequest?, actor: String) async throws -> SMTPTestResult {
+    func test(to: String, locale: String?, settings request: SMTPSettingsRequest?, actor: String) async throws -> SMTPTestResult {
         let recipient = try Validate.address(to, field: "to")
         let locale = locale ?? "en"
         guard supportedLocales.contains(locale) else { throw ServiceError(.invalid, field: "locale", "use de or en") }
         var settings: SMTPSettings
         var from = configuration.from
         if let request {
-            let stored = try validated(request).settings
-            settings = try self.settings(stored)
-            from = stored.from
+            let checked = try await validated(request).settings
+            settings = try transportSettings(checked)
+            from = checked.from
         } else {
-            guard let current = try smtpSettings() else {
+            guard let current = try await current() else {
                 throw ServiceError(.invalid, field: "settings", "no SMTP server is configured (mails go to \(configuration.mailDirectory.path)); PUT /api/v1/smtp first or send settings with the test")
             }
             settings = current
-            from = try storedSMTP()?.from ?? configuration.from
+            from = try await stored()?.from ?? configuration.from
         }
         settings.caFile = settings.caFile ?? configuration.smtp?.caFile
         settings.commandTimeout = .seconds(15)
         let composer = try self.composer.with(from: from)
         let now = clock.now
-        let tenant = Tenant(id: "admin", name: "Herald", locale: locale, timeZone: "UTC", plan: "free", createdAt: now)
-        let context: [String: Any] = ["smtp": ["host": settings.host, "port": settings.port, "tls": settings.tls.rawValue],
-                                      "sent_at": Formats.dateTime(now, zone: .gmt, locale: locale)]
-        let mail = try composer.compose(MailComposer.Envelope(tenant: tenant, kind: .test, locale: locale, recipients: [recipient.description],
+        let tenant = Tenant(id: "admin", name: "Herald", locale: locale, timeZone: "UTC", plan: .free, createdAt: now)
+        let (host, port, tls) = (settings.host, settings.port, settings.tls.rawValue)
+        let mail = try await workers.run(.normal) {
+            let context: [String: Any] = ["smtp": ["host": host, "port": port, "tls": tls],
+                                          "sent_at": Formats.dateTime(now, zone: .gmt, locale: locale)]
+            return try composer.compose(MailComposer.Envelope(tenant: tenant, kind: .test, locale: locale, recipients: [recipient.description],
                                                               context: context), now: now)
+        }
         let message = EncodedMessage(bytes: [UInt8](mail.message), messageID: mail.messageID, mailFrom: mail.mailFrom, recipients: mail.recipients)
         let report = await SMTPDiagnostics.run(settings: settings, message: message)
-        try store.appendAudit(AuditEntry(at: now, actor: actor, action: "smtp.test", subject: "smtp:\(settings.host):\(settings.port)",
+        try await audit.appendAudit(AuditEntry(at: now, actor: actor, action: "smtp.test", subject: "smtp:\(settings.host):\(settings.port)",
                                          detail: report.verdict))
         return SMTPTestResult(succeeded: report.succeeded, verdict: report.verdict, steps: report.steps,
                               transcript: report.transcript.map(\.description))

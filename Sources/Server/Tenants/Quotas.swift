@@ -109,12 +109,12 @@ public struct PlanQuotas: Sendable {
 
     public init() {}
 
-    /// The defaults of `plan` (free for an unknown one).
-    public func defaults(for plan: Plan?) -> Quotas {
+    /// The defaults of `plan`.
+    public func defaults(for plan: Plan) -> Quotas {
         switch plan {
-        case .pro?: pro
-        case .enterprise?: enterprise
-        default: free
+        case .pro: pro
+        case .enterprise: enterprise
+        case .free: free
         }
     }
 }
@@ -157,54 +157,4 @@ public struct QuotaView: Sendable, Encodable {
     public var plan: String
     /// The admin's overrides.
     public var overrides: [String: Int]
-}
-
-extension HeraldCore {
-    /// The quotas of `tenant` with the plan and the overrides they come from.
-    func quotaView(of tenant: Tenant) -> QuotaView {
-        let overrides = tenant.quotas.flatMap { try? JSONDecoder().decode(QuotaOverrides.self, from: Data($0.utf8)) } ?? QuotaOverrides()
-        return QuotaView(quotas: quotas(of: tenant), plan: tenant.plan, overrides: overrides.values)
-    }
-
-    /// Replaces the admin's overrides of a tenant's quotas (`{}` goes back to the plan's defaults); audited.
-    /// - Throws: ``ServiceError`` `.invalid` naming a quota that does not exist or a value out of range.
-    func setQuotas(_ overrides: QuotaOverrides, of tenant: Tenant, actor: String) throws -> QuotaView {
-        try overrides.validate()
-        let json = overrides.values.isEmpty ? nil : String(decoding: try JSONEncoder.api.encode(overrides), as: UTF8.self)
-        guard try store.setTenantQuotas(tenant.id, quotas: json, actor: actor, now: clock.now), let updated = try store.tenant(tenant.id) else {
-            throw ServiceError(.notFound, field: "tenant", "no tenant \"\(tenant.id)\"")
-        }
-        return quotaView(of: updated)
-    }
-
-    /// The quotas in force for `tenant`: its plan's defaults with the admin's overrides.
-    public func quotas(of tenant: Tenant) -> Quotas {
-        let defaults = configuration.quotas.defaults(for: Plan(rawValue: tenant.plan))
-        guard let json = tenant.quotas, let overrides = try? JSONDecoder().decode(QuotaOverrides.self, from: Data(json.utf8)) else {
-            return defaults
-        }
-        return defaults.applying(overrides)
-    }
-
-    /// Takes one of the tenant's `limit` (a rate quota per `period`).
-    /// - Throws: ``ServiceError`` `.rateLimited` (429) with `Retry-After` when the rate is used up.
-    func takeRate(_ limit: String, period: TimeInterval, of tenant: Tenant, what: String) throws {
-        let allowance = quotas(of: tenant)[limit]
-        guard let wait = rates.take(tenant: tenant.id, limit: limit, allowance: allowance, period: period, now: clock.now) else { return }
-        metrics.recordRefusal(tenant: tenant.id, limit: limit)
-        let per = period >= 3600 ? "hour" : "minute"
-        throw ServiceError(.rateLimited, field: limit,
-                           "the tenant's quota of \(allowance) \(what) per \(per) is used up; try again in \(wait) s or ask the platform admin for a higher quota",
-                           retryAfter: wait)
-    }
-
-    /// Refuses a count past the tenant's quota `limit`.
-    /// - Throws: ``ServiceError`` `.invalid` (422) naming `field`, the quota and its value.
-    func requireCount(_ count: Int, within limit: String, of tenant: Tenant, field: String, what: String) throws {
-        let allowed = quotas(of: tenant)[limit]
-        guard count > allowed else { return }
-        metrics.recordRefusal(tenant: tenant.id, limit: limit)
-        throw ServiceError(.invalid, field: field,
-                           "\(what): \(count) is above the tenant's quota \(limit) = \(allowed); ask the platform admin for a higher quota")
-    }
 }

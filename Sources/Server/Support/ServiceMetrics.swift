@@ -36,14 +36,13 @@ public final class ServiceMetrics: Sendable {
             labels: [("tenant", tenant), ("limit", limit)]).increment()
     }
 
-    /// The exposition text, with the store's counts refreshed.
-    func exposition(store: Store) throws -> String {
-        for (kind, status, count) in try store.mailCounts() {
+    /// The exposition text, with the outbox's counts (by kind and status) and queue depth (by lane) as read now.
+    func exposition(counts: [(kind: String, status: String, count: Int)], depth: [MailKind: Int]) -> String {
+        for (kind, status, count) in counts {
             registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "herald", metricName: "mails", unitName: "count",
                                                                 helpText: "Mails in the notification log (retention period) by kind and status"),
                                labels: [("kind", kind), ("status", status)]).set(to: Double(count))
         }
-        let depth = try store.queueDepth()
         for kind in MailKind.allCases {
             registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "herald", metricName: "queue_depth", unitName: "mails",
                                                                 helpText: "Mails waiting to be sent, by lane"),

@@ -58,46 +58,17 @@ struct RequestBody: Sendable {
 }
 
 extension RouterMethods where Context == HeraldRequestContext {
-    /// A handler that runs off Swift's cooperative pool, with the request body read in full.
-    typealias BlockingHandler = @Sendable (Request, HeraldRequestContext, RequestBody) throws -> Response
+    typealias Handler = @Sendable (Request, HeraldRequestContext, RequestBody) async throws -> Response
 
-    /// Adds a route whose handler runs off Swift's cooperative pool: the body (at most `limit`
-    /// bytes) is read first, then `handler` runs on the service's database threads, where it may
-    /// wait for the database without holding one of the few threads every request and loop of
-    /// the service shares.
+    /// Adds a route whose request body (at most `limit` bytes) is read in full before `handler`
+    /// runs. Handlers call features, which keep blocking and CPU-bound work off Swift's
+    /// cooperative pool.
     @discardableResult
-    func blocking(_ method: HTTPRequest.Method, _ path: RouterPath = "", core: HeraldCore, limit: Int = 64 * 1024,
-                  _ handler: @escaping BlockingHandler) -> Self {
-        reading(method, path, limit: limit, handler) { _, work in try await core.offload(work) }
-    }
-
-    /// Adds a route whose handler renders templates the caller's tenant controls: like
-    /// ``blocking(_:_:core:limit:_:)``, but on the template threads, at most `tenantRenders` of
-    /// the tenant at once (429 past its queue), so one tenant's renders never hold up the others
-    /// or the rest of the API.
-    @discardableResult
-    func rendering(_ method: HTTPRequest.Method, _ path: RouterPath = "", core: HeraldCore, limit: Int = 64 * 1024,
-                   _ handler: @escaping BlockingHandler) -> Self {
-        reading(method, path, limit: limit, handler) { context, work in
-            // The caller's own tenant holds the slot: a token cannot use up another tenant's slots
-            // by naming it in the path (it gets its 404 in its own turn).
-            let tenant: String
-            switch context.principal {
-            case .tenant(let id)?: tenant = id
-            default: tenant = context.parameters.get("tenant") ?? "admin"
-            }
-            return try await core.renderForTenant(tenant, work)
-        }
-    }
-
-    /// Reads the body, then hands `handler` to `run` to be run where it belongs.
-    private func reading(_ method: HTTPRequest.Method, _ path: RouterPath, limit: Int, _ handler: @escaping BlockingHandler,
-                         run: @escaping @Sendable (HeraldRequestContext, @escaping @Sendable () throws -> Response) async throws -> Response) -> Self {
+    func route(_ method: HTTPRequest.Method, _ path: RouterPath = "", limit: Int = 64 * 1024, _ handler: @escaping Handler) -> Self {
         on(path, method: method) { request, context -> Response in
             var reading = request
             let body = try await RequestBody.read(&reading, limit: limit)
-            let request = reading
-            return try await run(context) { try handler(request, context, body) }
+            return try await handler(reading, context, body)
         }
     }
 }

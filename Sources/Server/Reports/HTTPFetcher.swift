@@ -1,15 +1,12 @@
-import Dispatch
 import Foundation
 import SMTP
 
 /// Fetches report data from a configured HTTP JSON source.
 enum HTTPFetcher {
-    static let queue = DispatchQueue(label: "herald.datasource", attributes: .concurrent)
-
-    /// The source's JSON object for a tenant, report and period.
+    /// The source's answer for a tenant, report and period; the transfer runs on the report lane.
     /// - Throws: ``ServiceError`` `.failed` naming the source and the cause.
-    static func fetchJSON(_ source: HTTPDataSource, tenant: String, report: String, period: ReportPeriod,
-                          environment: [String: String]) async throws -> [String: Any] {
+    static func fetch(_ source: HTTPDataSource, tenant: String, report: String, period: ReportPeriod,
+                      environment: [String: String], workers: Workers) async throws -> Data {
         let encode = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#/"))) ?? s }
         let url = source.url.replacingOccurrences(of: "{tenant}", with: encode(tenant))
             .replacingOccurrences(of: "{report}", with: encode(report))
@@ -22,12 +19,17 @@ enum HTTPFetcher {
             }
             headers.append("Authorization: \(value)")
         }
-        let body: Data
+        let (headerLines, timeout) = (headers, source.timeoutSeconds ?? 30)
         do {
-            body = try await HTTPGet.fetch(url, headers: headers, timeout: source.timeoutSeconds ?? 30, on: queue)
+            return try await workers.run(.report) { try HTTPGet.fetch(url, headers: headerLines, timeout: timeout) }
         } catch let error as HTTPGet.Failure {
             throw ServiceError(.failed, field: "parameters.source", "report data: \(error.message)", transient: true)
         }
+    }
+
+    /// The answer as a JSON object.
+    /// - Throws: ``ServiceError`` `.failed` when it is none.
+    static func object(_ body: Data) throws -> [String: Any] {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             throw ServiceError(.failed, field: "parameters.source", "report data: the source did not answer with a JSON object", transient: true)
         }

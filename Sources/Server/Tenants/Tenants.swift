@@ -1,0 +1,205 @@
+import Clocks
+import Cron
+import Foundation
+import Mail
+import Store
+
+/// A tenant as the API takes it at creation.
+public struct TenantRequest: Sendable, Codable {
+    public struct Branding: Sendable, Codable {
+        /// `#rrggbb`.
+        public var color: String?
+        public var footer: String?
+        /// Display name of the From address.
+        public var from_name: String?
+        /// PNG logo, base64.
+        public var logo_png: String?
+    }
+    /// Lower-case letters, digits and dashes, 2–40; made from the name when absent.
+    public var id: String?
+    public var name: String
+    public var locale: String?
+    public var timezone: String?
+    public var plan: String?
+    public var admin_email: String?
+    public var branding: Branding?
+}
+
+/// A tenant as the API shows it.
+public struct TenantView: Sendable, Codable {
+    public struct Branding: Sendable, Codable {
+        public var color: String?
+        public var footer: String?
+        public var from_name: String?
+        public var has_logo: Bool
+    }
+    public var id: String
+    public var name: String
+    public var locale: String
+    public var timezone: String
+    public var plan: String
+    public var admin_email: String?
+    public var branding: Branding
+    public var created_at: Date
+
+    init(_ t: Tenant) {
+        id = t.id
+        name = t.name
+        locale = t.locale
+        timezone = t.timeZone
+        plan = t.plan.rawValue
+        admin_email = t.adminEmail
+        branding = Branding(color: t.brandColor, footer: t.footer, from_name: t.fromName, has_logo: t.logo != nil)
+        created_at = t.createdAt
+    }
+}
+
+/// A tenant just created, with its first token (shown this once).
+public struct TenantCreated: Sendable, Codable {
+    public var tenant: TenantView
+    public var token: String
+}
+
+/// The tenants: creating them, finding the one a caller may see, their quotas and rates.
+final class Tenants: Sendable {
+    let repository: any TenantRepository
+    let configuration: ServiceConfiguration
+    /// For the From address a tenant's display name goes with.
+    let composer: MailComposer
+    let clock: any WallClock
+    let metrics: ServiceMetrics
+    /// The tenants' rate quotas.
+    let rates = RateLimiter()
+
+    init(repository: any TenantRepository, configuration: ServiceConfiguration, composer: MailComposer, clock: any WallClock,
+         metrics: ServiceMetrics) {
+        self.repository = repository
+        self.configuration = configuration
+        self.composer = composer
+        self.clock = clock
+        self.metrics = metrics
+    }
+
+    /// Creates a tenant and its first API token (`token`, or a new random one).
+    /// - Throws: ``ServiceError`` `.invalid` naming the field, `.conflict` when the id is taken.
+    func create(_ r: TenantRequest, actor: String, token: String = SecretBox.newToken()) async throws -> TenantCreated {
+        let name = r.name.trimmingCharacters(in: .whitespaces)
+        try Validate.line(name, field: "name", max: 200)
+        let id = r.id ?? String(name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" }.prefix(40))
+            .trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        guard (2...40).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
+              id.first != "-" else {
+            throw ServiceError(.invalid, field: "id", "must be 2 to 40 lower-case letters, digits and dashes")
+        }
+        let locale = r.locale ?? "en"
+        guard supportedLocales.contains(locale) else {
+            throw ServiceError(.invalid, field: "locale", "\"\(locale)\" is not a locale Herald writes; use de or en")
+        }
+        let zone = r.timezone ?? "UTC"
+        guard (try? CronZone(identifier: zone)) != nil else {
+            throw ServiceError(.invalid, field: "timezone", "\"\(zone)\" is not an IANA time zone; use a name like Europe/Berlin")
+        }
+        let planName = r.plan ?? "free"
+        guard let plan = Plan(rawValue: planName) else {
+            throw ServiceError(.invalid, field: "plan", "\"\(planName)\" is not a plan; use free, pro or enterprise")
+        }
+        if let admin = r.admin_email {
+            _ = try Validate.address(admin, field: "admin_email")
+        }
+        let b = r.branding
+        if let color = b?.color, !(color.count == 7 && color.first == "#" && color.dropFirst().allSatisfy(\.isHexDigit)) {
+            throw ServiceError(.invalid, field: "branding.color", "must be a colour like #0a7ea4")
+        }
+        if let footer = b?.footer { try Validate.line(footer, field: "branding.footer", max: 500, allowEmpty: true) }
+        if let fromName = b?.from_name {
+            try Validate.line(fromName, field: "branding.from_name", max: 100)
+            do { _ = try Mailbox(displayName: fromName, address: composer.from.address, field: "branding.from_name") } catch let error as MailError {
+                throw ServiceError(.invalid, field: "branding.from_name", error.message)
+            }
+        }
+        var logo: Data?
+        if let text = b?.logo_png {
+            guard let data = Data(base64Encoded: text), data.starts(with: [0x89, 0x50, 0x4E, 0x47]), data.count <= 512 * 1024 else {
+                throw ServiceError(.invalid, field: "branding.logo_png", "must be a base64 PNG of at most 512 KiB")
+            }
+            logo = data
+        }
+        let now = clock.now
+        let tenant = Tenant(id: id, name: name, locale: locale, timeZone: zone, plan: plan, createdAt: now,
+                            brandColor: b?.color, footer: b?.footer, fromName: b?.from_name, adminEmail: r.admin_email, logo: logo)
+        do {
+            try await repository.createTenant(tenant, token: APIToken(hash: SecretBox.tokenHash(token), tenantID: id, name: "first", createdAt: now),
+                                   actor: actor, now: now)
+        } catch let error as StoreError where error.code == .invalidInput {
+            throw ServiceError(.conflict, field: "id", error.message)
+        }
+        return TenantCreated(tenant: TenantView(tenant), token: token)
+    }
+
+    /// The tenant a caller may see: any for the admin, only its own for a tenant token; an
+    /// unknown tenant and someone else's look the same.
+    /// - Throws: ``ServiceError`` `.notFound`.
+    func tenant(_ id: String, for principal: Principal) async throws -> Tenant {
+        if case .tenant(let own) = principal, own != id {
+            throw ServiceError(.notFound, field: "tenant", "no tenant \"\(id)\"")
+        }
+        guard let tenant = try await repository.tenant(id) else { throw ServiceError(.notFound, field: "tenant", "no tenant \"\(id)\"") }
+        return tenant
+    }
+
+    /// The caller an API token stands for: a tenant's token; nil for an unknown one.
+    func principal(forTokenHash hash: String) async throws -> Principal? {
+        try await repository.token(hash: hash).map { .tenant($0.tenantID) }
+    }
+
+    // MARK: Quotas
+
+    /// The quotas of `tenant` with the plan and the overrides they come from.
+    func quotaView(of tenant: Tenant) -> QuotaView {
+        let overrides = tenant.quotas.flatMap { try? JSONDecoder().decode(QuotaOverrides.self, from: Data($0.utf8)) } ?? QuotaOverrides()
+        return QuotaView(quotas: quotas(of: tenant), plan: tenant.plan.rawValue, overrides: overrides.values)
+    }
+
+    /// Replaces the admin's overrides of a tenant's quotas (`{}` goes back to the plan's defaults); audited.
+    /// - Throws: ``ServiceError`` `.invalid` naming a quota that does not exist or a value out of range.
+    func setQuotas(_ overrides: QuotaOverrides, of tenant: Tenant, actor: String) async throws -> QuotaView {
+        try overrides.validate()
+        let json = overrides.values.isEmpty ? nil : String(decoding: try JSONEncoder.api.encode(overrides), as: UTF8.self)
+        guard try await repository.setTenantQuotas(tenant.id, quotas: json, actor: actor, now: clock.now),
+              let updated = try await repository.tenant(tenant.id) else {
+            throw ServiceError(.notFound, field: "tenant", "no tenant \"\(tenant.id)\"")
+        }
+        return quotaView(of: updated)
+    }
+
+    /// The quotas in force for `tenant`: its plan's defaults with the admin's overrides.
+    func quotas(of tenant: Tenant) -> Quotas {
+        let defaults = configuration.quotas.defaults(for: tenant.plan)
+        guard let json = tenant.quotas, let overrides = try? JSONDecoder().decode(QuotaOverrides.self, from: Data(json.utf8)) else {
+            return defaults
+        }
+        return defaults.applying(overrides)
+    }
+
+    /// Takes one of the tenant's `limit` (a rate quota per `period`).
+    /// - Throws: ``ServiceError`` `.rateLimited` (429) with `Retry-After` when the rate is used up.
+    func takeRate(_ limit: String, period: TimeInterval, of tenant: Tenant, what: String) throws {
+        let allowance = quotas(of: tenant)[limit]
+        guard let wait = rates.take(tenant: tenant.id, limit: limit, allowance: allowance, period: period, now: clock.now) else { return }
+        metrics.recordRefusal(tenant: tenant.id, limit: limit)
+        let per = period >= 3600 ? "hour" : "minute"
+        throw ServiceError(.rateLimited, field: limit,
+                           "the tenant's quota of \(allowance) \(what) per \(per) is used up; try again in \(wait) s or ask the platform admin for a higher quota",
+                           retryAfter: wait)
+    }
+
+    /// Refuses a count past the tenant's quota `limit`.
+    /// - Throws: ``ServiceError`` `.invalid` (422) naming `field`, the quota and its value.
+    func requireCount(_ count: Int, within limit: String, of tenant: Tenant, field: String, what: String) throws {
+        let allowed = quotas(of: tenant)[limit]
+        guard count > allowed else { return }
+        metrics.recordRefusal(tenant: tenant.id, limit: limit)
+        throw ServiceError(.invalid, field: field,
+                           "\(what): \(count) is above the tenant's quota \(limit) = \(allowed); ask the platform admin for a higher quota")
+    }
+}
