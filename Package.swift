@@ -75,6 +75,8 @@ let package = Package(
         // Grammar-based template fuzzer; scripts/fuzz-templates runs it and keeps inputs that crash it.
         .executableTarget(name: "jinja-fuzz", dependencies: ["Jinja", "HeraldTestSupport"], path: "Tests/JinjaFuzz"),
         .testTarget(name: "CronTests", dependencies: ["Cron", "Clocks", "HeraldTestSupport"]),
+        // The store's repositories against a real SQLite file.
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Store", "SMTP", "Mail", "Clocks", "HeraldTestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Store", "Clocks", "Mail", "HeraldTestSupport",

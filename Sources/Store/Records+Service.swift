@@ -219,3 +219,51 @@ public struct TwoFactorChallenge: Codable, Sendable, FetchableRecord, Persistabl
         self.outboxID = outboxID
     }
 }
+
+extension AlertEvent {
+    /// The columns queries name.
+    public enum Columns {
+        public static let at = Column(CodingKeys.at)
+        public static let id = Column(CodingKeys.id)
+        public static let tenantID = Column(CodingKeys.tenantID)
+    }
+}
+
+extension DigestEvent {
+    /// The columns queries name.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let windowEnd = Column(CodingKeys.windowEnd)
+    }
+}
+
+extension ReportRun {
+    /// The columns queries name.
+    public enum Columns {
+        public static let retryAt = Column(CodingKeys.retryAt)
+        public static let scheduleID = Column(CodingKeys.scheduleID)
+        public static let slot = Column(CodingKeys.slot)
+        public static let status = Column(CodingKeys.status)
+        public static let tenantID = Column(CodingKeys.tenantID)
+    }
+}
+
+extension ScheduleRecord {
+    /// The columns queries name.
+    public enum Columns {
+        public static let createdAt = Column(CodingKeys.createdAt)
+        public static let enabled = Column(CodingKeys.enabled)
+        public static let id = Column(CodingKeys.id)
+        public static let tenantID = Column(CodingKeys.tenantID)
+    }
+}
+
+extension TwoFactorChallenge {
+    /// The columns queries name.
+    public enum Columns {
+        public static let address = Column(CodingKeys.address)
+        public static let createdAt = Column(CodingKeys.createdAt)
+        public static let id = Column(CodingKeys.id)
+        public static let tenantID = Column(CodingKeys.tenantID)
+    }
+}

@@ -260,3 +260,53 @@ public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord, Uni
 public enum Plan: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
     case free, pro, enterprise
 }
+
+extension Attempt {
+    /// The columns queries name.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let outboxID = Column(CodingKeys.outboxID)
+    }
+}
+
+extension AuditEntry {
+    /// The columns queries name.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let tenantID = Column(CodingKeys.tenantID)
+    }
+}
+
+extension OutboxEntry {
+    /// The columns queries name.
+    public enum Columns {
+        public static let createdAt = Column(CodingKeys.createdAt)
+        public static let id = Column(CodingKeys.id)
+        public static let idempotencyKey = Column(CodingKeys.idempotencyKey)
+        public static let kind = Column(CodingKeys.kind)
+        public static let status = Column(CodingKeys.status)
+        public static let tenantID = Column(CodingKeys.tenantID)
+    }
+}
+
+extension OutboxRecipient {
+    /// The columns queries name.
+    public enum Columns {
+        public static let outboxID = Column(CodingKeys.outboxID)
+    }
+}
+
+extension Suppression {
+    /// The columns queries name.
+    public enum Columns {
+        public static let createdAt = Column(CodingKeys.createdAt)
+        public static let tenantID = Column(CodingKeys.tenantID)
+    }
+}
+
+extension Tenant {
+    /// The columns queries name.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+    }
+}

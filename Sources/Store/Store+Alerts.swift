@@ -60,8 +60,8 @@ extension Store {
                   ON e.host = last.host AND e.service = last.service AND e.at = last.at
                 WHERE e.tenantID = ?
                 """, arguments: [tenantID, start.stored, tenantID])
-            let within = try AlertEvent.filter(Column("tenantID") == tenantID && Column("at") >= start.stored && Column("at") < end.stored)
-                .order(Column("at"), Column("id")).fetchAll(db)
+            let within = try AlertEvent.filter(AlertEvent.Columns.tenantID == tenantID && AlertEvent.Columns.at >= start.stored && AlertEvent.Columns.at < end.stored)
+                .order(AlertEvent.Columns.at, AlertEvent.Columns.id).fetchAll(db)
             return before.sorted { ($0.at, $0.id ?? 0) < ($1.at, $1.id ?? 0) } + within
         }
     }
@@ -77,7 +77,7 @@ extension Store {
     /// Closed digest windows: events grouped by (tenant, channel, window end), oldest first.
     public func closedDigests(now: Date) async throws -> [[DigestEvent]] {
         try await read { db in
-            let events = try DigestEvent.filter(Column("windowEnd") <= now.stored).order(Column("windowEnd"), Column("id")).fetchAll(db)
+            let events = try DigestEvent.filter(DigestEvent.Columns.windowEnd <= now.stored).order(DigestEvent.Columns.windowEnd, DigestEvent.Columns.id).fetchAll(db)
             var groups: [String: [DigestEvent]] = [:]
             var order: [String] = []
             for event in events {

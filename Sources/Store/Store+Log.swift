@@ -39,21 +39,21 @@ extension Store {
     /// The notification log, newest first.
     public func log(_ query: LogQuery) async throws -> [LogEntry] {
         try await read { db in
-            var request = OutboxEntry.order(Column("id").desc).limit(max(1, min(query.limit, 1000)))
-            if let t = query.tenantID { request = request.filter(Column("tenantID") == t) }
-            if let s = query.status { request = request.filter(Column("status") == s) }
-            if let k = query.kind { request = request.filter(Column("kind") == k) }
-            if let f = query.from { request = request.filter(Column("createdAt") >= f.stored) }
-            if let u = query.until { request = request.filter(Column("createdAt") < u.stored) }
-            if let b = query.before { request = request.filter(Column("id") < b) }
+            var request = OutboxEntry.order(OutboxEntry.Columns.id.desc).limit(max(1, min(query.limit, 1000)))
+            if let t = query.tenantID { request = request.filter(OutboxEntry.Columns.tenantID == t) }
+            if let s = query.status { request = request.filter(OutboxEntry.Columns.status == s) }
+            if let k = query.kind { request = request.filter(OutboxEntry.Columns.kind == k) }
+            if let f = query.from { request = request.filter(OutboxEntry.Columns.createdAt >= f.stored) }
+            if let u = query.until { request = request.filter(OutboxEntry.Columns.createdAt < u.stored) }
+            if let b = query.before { request = request.filter(OutboxEntry.Columns.id < b) }
             if let r = query.recipient {
                 request = request.filter(sql: "id IN (SELECT outboxID FROM outboxRecipient WHERE address = ? COLLATE NOCASE)", arguments: [r])
             }
             let entries = try request.fetchAll(db)
             // Two queries for the whole page, not two per entry.
             let ids = entries.compactMap(\.id)
-            let recipients = Dictionary(grouping: try OutboxRecipient.filter(ids.contains(Column("outboxID"))).order(sql: "rowid").fetchAll(db), by: \.outboxID)
-            let attempts = Dictionary(grouping: try Attempt.filter(ids.contains(Column("outboxID"))).order(Column("id")).fetchAll(db), by: \.outboxID)
+            let recipients = Dictionary(grouping: try OutboxRecipient.filter(ids.contains(OutboxRecipient.Columns.outboxID)).order(sql: "rowid").fetchAll(db), by: \.outboxID)
+            let attempts = Dictionary(grouping: try Attempt.filter(ids.contains(Attempt.Columns.outboxID)).order(Attempt.Columns.id).fetchAll(db), by: \.outboxID)
             return entries.map { LogEntry(entry: $0, recipients: recipients[$0.id!] ?? [], attempts: attempts[$0.id!] ?? []) }
         }
     }
@@ -61,8 +61,8 @@ extension Store {
     /// A tenant's suppression list (all tenants when nil), newest first.
     public func suppressions(tenantID: String?) async throws -> [Suppression] {
         try await read { db in
-            var request = Suppression.order(Column("createdAt").desc)
-            if let tenantID { request = request.filter(Column("tenantID") == tenantID) }
+            var request = Suppression.order(Suppression.Columns.createdAt.desc)
+            if let tenantID { request = request.filter(Suppression.Columns.tenantID == tenantID) }
             return try request.fetchAll(db)
         }
     }

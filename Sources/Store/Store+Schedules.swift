@@ -12,7 +12,7 @@ extension Store {
     public func saveSchedule(_ schedule: ScheduleRecord, actor: String, now: Date, created: Bool, maxCount: Int? = nil) async throws -> Bool {
         try await write { db in
             if created {
-                if let maxCount, try ScheduleRecord.filter(Column("tenantID") == schedule.tenantID).fetchCount(db) >= maxCount {
+                if let maxCount, try ScheduleRecord.filter(ScheduleRecord.Columns.tenantID == schedule.tenantID).fetchCount(db) >= maxCount {
                     return false
                 }
                 try schedule.insert(db)
@@ -31,23 +31,23 @@ extension Store {
 
     /// A tenant's schedule, or nil (also when it belongs to another tenant).
     public func schedule(_ id: String, tenantID: String) async throws -> ScheduleRecord? {
-        try await read { db in try ScheduleRecord.filter(Column("id") == id && Column("tenantID") == tenantID).fetchOne(db) }
+        try await read { db in try ScheduleRecord.filter(ScheduleRecord.Columns.id == id && ScheduleRecord.Columns.tenantID == tenantID).fetchOne(db) }
     }
 
     /// A tenant's schedules, oldest first.
     public func schedules(tenantID: String) async throws -> [ScheduleRecord] {
-        try await read { db in try ScheduleRecord.filter(Column("tenantID") == tenantID).order(Column("createdAt"), Column("id")).fetchAll(db) }
+        try await read { db in try ScheduleRecord.filter(ScheduleRecord.Columns.tenantID == tenantID).order(ScheduleRecord.Columns.createdAt, ScheduleRecord.Columns.id).fetchAll(db) }
     }
 
     /// Every enabled schedule, for the scheduler.
     public func enabledSchedules() async throws -> [ScheduleRecord] {
-        try await read { db in try ScheduleRecord.filter(Column("enabled") == true).fetchAll(db) }
+        try await read { db in try ScheduleRecord.filter(ScheduleRecord.Columns.enabled == true).fetchAll(db) }
     }
 
     /// Deletes a tenant's schedule; false when it does not exist. Its runs stay in the log.
     public func deleteSchedule(_ id: String, tenantID: String, actor: String, now: Date) async throws -> Bool {
         try await write { db in
-            guard try ScheduleRecord.filter(Column("id") == id && Column("tenantID") == tenantID).deleteAll(db) > 0 else { return false }
+            guard try ScheduleRecord.filter(ScheduleRecord.Columns.id == id && ScheduleRecord.Columns.tenantID == tenantID).deleteAll(db) > 0 else { return false }
             var audit = AuditEntry(at: now, actor: actor, action: "schedule.deleted", tenantID: tenantID,
                                    subject: "schedule:\(id)", detail: "schedule deleted")
             try audit.insert(db)
@@ -83,15 +83,15 @@ extension Store {
     /// A run by schedule (or ad-hoc id) and tenant, newest slot first.
     public func run(scheduleID: String, tenantID: String) async throws -> ReportRun? {
         try await read { db in
-            try ReportRun.filter(Column("scheduleID") == scheduleID && Column("tenantID") == tenantID).order(Column("slot").desc).fetchOne(db)
+            try ReportRun.filter(ReportRun.Columns.scheduleID == scheduleID && ReportRun.Columns.tenantID == tenantID).order(ReportRun.Columns.slot.desc).fetchOne(db)
         }
     }
 
     /// Runs waiting to be rendered at `now` (a run to be tried again waits for its time), oldest slot first.
     public func pendingRuns(limit: Int, now: Date) async throws -> [ReportRun] {
         try await read { db in
-            try ReportRun.filter(Column("status") == ReportRunStatus.pending.rawValue && (Column("retryAt") == nil || Column("retryAt") <= now.stored))
-                .order(Column("slot")).limit(limit).fetchAll(db)
+            try ReportRun.filter(ReportRun.Columns.status == ReportRunStatus.pending.rawValue && (ReportRun.Columns.retryAt == nil || ReportRun.Columns.retryAt <= now.stored))
+                .order(ReportRun.Columns.slot).limit(limit).fetchAll(db)
         }
     }
 
@@ -118,7 +118,7 @@ extension Store {
     /// A schedule's runs, newest first.
     public func runs(scheduleID: String, limit: Int = 20) async throws -> [ReportRun] {
         try await read { db in
-            try ReportRun.filter(Column("scheduleID") == scheduleID).order(Column("slot").desc).limit(limit).fetchAll(db)
+            try ReportRun.filter(ReportRun.Columns.scheduleID == scheduleID).order(ReportRun.Columns.slot.desc).limit(limit).fetchAll(db)
         }
     }
 

@@ -40,7 +40,7 @@ extension Store {
 
     /// All tenants, by id.
     public func tenants() async throws -> [Tenant] {
-        try await read { db in try Tenant.order(Column("id")).fetchAll(db) }
+        try await read { db in try Tenant.order(Tenant.Columns.id).fetchAll(db) }
     }
 
     /// The token with this hash, or nil.

@@ -7,7 +7,7 @@ extension Store {
     /// The number of 2FA challenges for an address since `since`: the rate limit's count.
     public func twoFactorCount(tenantID: String, address: String, since: Date) async throws -> Int {
         try await read { db in
-            try TwoFactorChallenge.filter(Column("tenantID") == tenantID && Column("address") == address && Column("createdAt") >= since.stored).fetchCount(db)
+            try TwoFactorChallenge.filter(TwoFactorChallenge.Columns.tenantID == tenantID && TwoFactorChallenge.Columns.address == address && TwoFactorChallenge.Columns.createdAt >= since.stored).fetchCount(db)
         }
     }
 
@@ -17,8 +17,8 @@ extension Store {
     /// - Returns: the entry, or nil when the limit is reached.
     public func createTwoFactor(_ challenge: TwoFactorChallenge, mail: NewMail, now: Date, limit: Int, since: Date) async throws -> OutboxEntry? {
         try await groupWrite { db in
-            let recent = try TwoFactorChallenge.filter(Column("tenantID") == challenge.tenantID && Column("address") == challenge.address
-                                                       && Column("createdAt") >= since.stored).fetchCount(db)
+            let recent = try TwoFactorChallenge.filter(TwoFactorChallenge.Columns.tenantID == challenge.tenantID && TwoFactorChallenge.Columns.address == challenge.address
+                                                       && TwoFactorChallenge.Columns.createdAt >= since.stored).fetchCount(db)
             guard recent < limit else { return nil }
             let entry = try Self.insert(mail, db: db, now: now).entry
             var challenge = challenge
@@ -33,7 +33,7 @@ extension Store {
     public func verifyTwoFactor<T: Sendable>(id: String, tenantID: String, now: Date,
                                              check: @escaping @Sendable (inout TwoFactorChallenge) throws -> T) async throws -> T? {
         try await write { db in
-            guard var challenge = try TwoFactorChallenge.filter(Column("id") == id && Column("tenantID") == tenantID).fetchOne(db) else {
+            guard var challenge = try TwoFactorChallenge.filter(TwoFactorChallenge.Columns.id == id && TwoFactorChallenge.Columns.tenantID == tenantID).fetchOne(db) else {
                 return nil
             }
             let result = try check(&challenge)

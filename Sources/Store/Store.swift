@@ -131,9 +131,9 @@ extension Store {
     /// Audit entries, newest first; `before` pages backwards by id.
     public func audit(limit: Int = 100, before: Int64? = nil, tenantID: String? = nil) async throws -> [AuditEntry] {
         try await read { db in
-            var request = AuditEntry.order(Column("id").desc).limit(limit)
-            if let before { request = request.filter(Column("id") < before) }
-            if let tenantID { request = request.filter(Column("tenantID") == tenantID) }
+            var request = AuditEntry.order(AuditEntry.Columns.id.desc).limit(limit)
+            if let before { request = request.filter(AuditEntry.Columns.id < before) }
+            if let tenantID { request = request.filter(AuditEntry.Columns.tenantID == tenantID) }
             return try request.fetchAll(db)
         }
     }
