@@ -36,7 +36,6 @@ public struct DiagnosticReport: Sendable {
 public enum SMTPDiagnostics {
     /// Sends `message` with `settings` and reports every step.
     public static func run(settings: SMTPSettings, message: EncodedMessage) async -> DiagnosticReport {
-        let resolve = resolveStep(settings.host)
         let session: SMTPSession
         do {
             session = try SMTPSession(settings: settings, keepTranscript: true)
@@ -45,6 +44,8 @@ public enum SMTPDiagnostics {
             return DiagnosticReport(steps: [DiagnosticStep(name: "settings", status: .failed, detail: e.message, reply: nil)],
                                     succeeded: false, verdict: "FAILED: \(e.message)", error: e, transcript: [])
         }
+        // The look-up blocks: on the session's own queue, like the transfer.
+        let resolve = await session.withConnection { _ in resolveStep(settings.host) }
         var report: DeliveryReport?
         var failure: SMTPError?
         do {

@@ -56,10 +56,16 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs one write transaction on GRDB's writer queue, suspending the caller meanwhile, and
-    /// turns database errors into ``StoreError``.
+    /// Runs one write transaction on GRDB's writer queue, suspending the caller meanwhile.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await finishing { [pool] in try await pool.write(body) }
+        try await onWriter { db in
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
     }
 
     /// Runs one write transaction of a delivery's bookkeeping (a claim, a lease, an attempt) that
@@ -68,36 +74,38 @@ public final class Store: Sendable {
     /// each time would bound delivery by the disk's flush rate.
     func bookkeepingWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         guard durability == .full else { return try await write(body) }
-        return try await finishing { [pool] in
-            try await pool.writeWithoutTransaction { db in
-                // The level can change only between transactions; FULL is back before anything else
-                // writes on this connection, even when the body fails.
-                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-                defer { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
+        return try await onWriter { db in
+            // The level can change only between transactions; FULL is back before anything else
+            // writes on this connection, even when the body fails.
+            try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+            defer { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    /// Runs one read on one of GRDB's reader connections, suspending the caller meanwhile.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            pool.asyncRead { connection in
+                continuation.resume(with: Result { try body(try connection.get()) }.mapError(Self.mapped))
             }
         }
     }
 
-    /// Runs one read on one of GRDB's reader connections, suspending the caller meanwhile, and
-    /// turns database errors into ``StoreError``.
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await finishing { [pool] in try await pool.read(body) }
-    }
-
-    /// Runs a database operation to its end, also when the calling task is cancelled meanwhile
-    /// (GRDB would interrupt it): on shutdown a delivery's outcome is recorded after its send, and
-    /// a loop stops between operations, never inside one. Database errors become ``StoreError``.
-    private func finishing<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        do {
-            return try await Task { try await operation() }.value
-        } catch {
-            throw Self.mapped(error)
+    /// Runs `body` on GRDB's writer queue and hands its result (database errors as
+    /// ``StoreError``) to the suspended caller. The operation runs to its end also when the
+    /// calling task is cancelled meanwhile: on shutdown a delivery's outcome is recorded after its
+    /// send, and a loop stops between operations, never inside one.
+    private func onWriter<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            pool.asyncWriteWithoutTransaction { db in
+                continuation.resume(with: Result { try body(db) }.mapError(Self.mapped))
+            }
         }
     }
 

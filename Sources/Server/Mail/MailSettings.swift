@@ -110,7 +110,8 @@ final class MailSettings: Sendable {
     /// server is configured.
     func makeTransport() async throws -> any MailTransport {
         if let settings = try await current() {
-            return try SMTPSession(settings: settings)
+            // Without a configured EHLO name the session looks up the machine's: on a worker thread.
+            return try await workers.run(.normal) { try SMTPSession(settings: settings) }
         }
         return try FileTransport(directory: configuration.mailDirectory)
     }
