@@ -259,6 +259,16 @@ public struct Tenant: Codable, Sendable, FetchableRecord, PersistableRecord, Uni
 /// A tenant's plan: what it may do and its quotas' defaults.
 public enum Plan: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
     case free, pro, enterprise
+
+    /// A stored plan Herald does not know (written past the API) counts as free: the tenant keeps
+    /// working with the least it may do.
+    public init(from decoder: Decoder) throws {
+        self = Plan(rawValue: try decoder.singleValueContainer().decode(String.self)) ?? .free
+    }
+
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Plan? {
+        String.fromDatabaseValue(dbValue).map { Plan(rawValue: $0) ?? .free }
+    }
 }
 
 extension Attempt {

@@ -253,6 +253,12 @@ import Testing
             let refused = try await api.call(.put, "/api/v1/tenants/small/templates/alert/en", token: free, json: set)
             #expect(refused.status == .forbidden)
             #expect(refused.errorMessage?.contains("Pro") == true)
+            // The plan is checked before the request's shape: a free tenant's preview of its own
+            // templates is refused for its plan, also when the templates are incomplete.
+            let incomplete = try await api.call(.post, "/api/v1/tenants/small/templates/alert/en/preview", token: free,
+                                                json: ["subject": "{{ alert.status }}"])
+            #expect(incomplete.status == .forbidden)
+            #expect(incomplete.errorField == "plan")
             // Defaults are readable on every plan.
             let defaults = try await api.call(.get, "/api/v1/tenants/small/templates/alert/en", token: free)
             #expect(defaults.object["source"] as? String == "default")

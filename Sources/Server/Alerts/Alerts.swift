@@ -119,6 +119,11 @@ final class Alerts: Sendable {
     /// Records an alert event and mails it at once or adds it to its channel's digest.
     /// - Throws: ``ServiceError`` for bad input (422).
     func post(_ request: AlertRequest, tenant: Tenant) async throws -> AlertAccepted {
+        // The whole request in one of the tenant's render slots: a flood is refused before anything is done.
+        try await gate.admit(tenant.id) { try await record(request, tenant: tenant) }
+    }
+
+    private func record(_ request: AlertRequest, tenant: Tenant) async throws -> AlertAccepted {
         var request = request
         try request.validate(tenantLocale: tenant.locale)
         try tenants.requireCount(request.channel.recipients.count, within: "recipients_per_alert", of: tenant, field: "channel.recipients",
@@ -164,8 +169,8 @@ final class Alerts: Sendable {
         let (gate, checked) = (gate, request)
         let result = try await repository.recordAlert(event, change: change, problemMessageID: composer.messageID("problem.\(problemKey)"),
                                                       now: now) { problem in
-            // The mails render the tenant's templates: on the urgent lane, behind the tenant's render gate.
-            try await gate.render(for: tenant.id, .urgent) {
+            // The mails render the tenant's templates: on the urgent lane.
+            try await gate.render(.urgent) {
                 try Self.mails(checked, tenant: tenant, kind: kind, problem: problem, at: at, byLocale: byLocale, custom: custom,
                                composer: composer, retryKey: retryKey, now: now)
             }

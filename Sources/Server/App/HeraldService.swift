@@ -79,7 +79,7 @@ public final class HeraldService: Sendable {
                                 delay: configuration.watchdogDelay, clock: clock, logger: logger, delivery: signals.delivery)
         let retention = Retention(repository: store, days: configuration.delivery.retentionDays, clock: clock, logger: logger)
         scheduler = Scheduler(repository: store, configuration: configuration.scheduler, watchdog: watchdog, retention: retention,
-                              clock: clock, logger: logger, runs: signals.runs)
+                              workers: workers, clock: clock, logger: logger, runs: signals.runs)
         alerts = Alerts(repository: store, tenants: tenants, templates: templates, mailSettings: mailSettings, gate: gate,
                         clock: clock, signals: signals)
         digests = Digests(repository: store, tenants: store, audit: store, templates: templates, mailSettings: mailSettings,

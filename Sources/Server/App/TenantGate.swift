@@ -83,22 +83,29 @@ public final class TenantGate: @unchecked Sendable {
     }
 }
 
-/// Where the templates a tenant controls render: on the worker threads in `lane`, once one of the
-/// tenant's slots at the ``TenantGate`` is free, so one tenant's renders never hold up the others
-/// or the rest of the service.
+/// Where the templates a tenant controls render: a request that renders them is admitted once
+/// one of the tenant's slots at the ``TenantGate`` is free (429 past its queue, before anything
+/// else of the request is done), and renders on the worker threads, so one tenant's renders never
+/// hold up the others or the rest of the service.
 struct RenderGate: Sendable {
     let gate: TenantGate
     let workers: Workers
     let metrics: ServiceMetrics
 
-    /// Runs `body` for `tenant` on `lane`.
+    /// Runs `body`, the whole handling of one of `tenant`'s requests that render, in one of the
+    /// tenant's slots.
     /// - Throws: ``ServiceError`` `.rateLimited` when too many of the tenant's renders wait already.
-    func render<T: Sendable>(for tenant: String, _ lane: Workers.Lane, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    func admit<T: Sendable>(_ tenant: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try await gate.run(tenant: tenant) { try await workers.run(lane, body) }
+            return try await gate.run(tenant: tenant, body)
         } catch let error as ServiceError where error.code == .rateLimited && error.field == "tenant" {
             metrics.recordRefusal(tenant: tenant, limit: "renders")
             throw error
         }
+    }
+
+    /// Renders on `lane` of the worker threads (within a request admitted by ``admit(_:_:)``).
+    func render<T: Sendable>(_ lane: Workers.Lane, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await workers.run(lane, body)
     }
 }

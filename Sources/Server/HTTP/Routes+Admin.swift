@@ -28,14 +28,16 @@ struct SMTPRoutes {
             try context.requireAdmin()
             struct List: Encodable { var presets: [SMTPPreset] }
             do {
-                return JSONResponse.make(List(presets: try SMTPPreset.load(from: presets)))
+                return JSONResponse.make(List(presets: try await settings.workers.run(.normal) { try SMTPPreset.load(from: presets) }))
             } catch {
                 throw ServiceError(.configuration, "cannot read the provider presets at \(presets)")
             }
         }
-        group.route(.post, "smtp/test") { _, context, input -> Response in
+        group.post("smtp/test") { request, context -> Response in
+            // Only the admin's body is read.
             try context.requireAdmin()
-            let body = try input.json(TestBody.self)
+            var request = request
+            let body = try await RequestBody.read(&request, limit: 64 * 1024).json(TestBody.self)
             return JSONResponse.make(try await settings.test(to: body.to, locale: body.locale, settings: body.settings, actor: "admin"))
         }
     }

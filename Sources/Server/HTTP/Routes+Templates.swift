@@ -22,9 +22,9 @@ struct TemplateRoutes {
         }
         group.route(.put, ":kind/:locale", limit: limit) { _, context, input -> Response in
             let (tenant, kind, locale) = try await target(context)
-            try templates.requirePlan(tenant)
-            let body = try input.json(TemplateSet.self)
-            return JSONResponse.make(try await templates.save(body, tenant: tenant, kind: kind, locale: locale, actor: try context.caller().actor))
+            return JSONResponse.make(try await templates.save(tenant: tenant, kind: kind, locale: locale, actor: try context.caller().actor) {
+                try input.json(TemplateSet.self)
+            })
         }
         group.route(.delete, ":kind/:locale") { _, context, _ -> Response in
             let (tenant, kind, locale) = try await target(context)
@@ -33,15 +33,10 @@ struct TemplateRoutes {
         }
         group.route(.post, ":kind/:locale/preview", limit: limit) { _, context, input -> Response in
             let (tenant, kind, locale) = try await target(context)
-            let body = try input.json(PreviewBody.self)
-            var given: TemplateSet?
-            if body.subject != nil || body.text != nil || body.html != nil {
-                guard let subject = body.subject, let text = body.text else {
-                    throw ServiceError(.badRequest, field: body.subject == nil ? "subject" : "text", "is required when previewing templates")
-                }
-                given = TemplateSet(subject: subject, text: text, html: body.html)
-            }
-            return JSONResponse.make(try await templates.preview(tenant: tenant, kind: kind, locale: locale, templates: given, data: body.data))
+            return JSONResponse.make(try await templates.preview(tenant: tenant, kind: kind, locale: locale) {
+                let body = try input.json(PreviewBody.self)
+                return Templates.PreviewRequest(subject: body.subject, text: body.text, html: body.html, data: body.data)
+            })
         }
     }
 

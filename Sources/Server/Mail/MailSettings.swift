@@ -216,6 +216,10 @@ final class MailSettings: Sendable {
         }
         settings.caFile = settings.caFile ?? configuration.smtp?.caFile
         settings.commandTimeout = .seconds(15)
+        if settings.ehloName == nil {
+            // The machine's name comes from the resolver: on a worker thread.
+            settings.ehloName = try await workers.run(.normal) { SMTPSettings.machineFQDN() }
+        }
         let composer = try self.composer.with(from: from)
         let now = clock.now
         let tenant = Tenant(id: "admin", name: "Herald", locale: locale, timeZone: "UTC", plan: .free, createdAt: now)

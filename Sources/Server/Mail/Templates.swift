@@ -61,24 +61,30 @@ final class Templates: Sendable {
             return TemplatesView(source: "custom", kind: kind.rawValue, locale: locale, subject: custom.subject,
                                  text: custom.text, html: custom.html, updated_at: custom.updatedAt)
         }
-        let defaults = try composer.defaultTemplates(kind, locale: locale)
+        let defaults = try await gate.render(.normal) { [composer] in try composer.defaultTemplates(kind, locale: locale) }
         return TemplatesView(source: "default", kind: kind.rawValue, locale: locale, subject: defaults.subject,
                              text: defaults.text, html: defaults.html, updated_at: nil)
     }
 
-    /// Checks and stores a tenant's templates (audited).
+    /// Checks and stores a tenant's templates (audited). `body` reads them from the request, once
+    /// the plan and the preview quota allow an upload.
     /// - Throws: ``ServiceError`` `.forbidden` below plan Pro, `.rateLimited` past the preview
-    ///   quota, `.invalid` naming the field, line and column of a template error.
-    func save(_ set: TemplateSet, tenant: Tenant, kind: TemplateKind, locale: String, actor: String) async throws -> TemplatesView {
-        try requirePlan(tenant)
-        try tenants.takeRate("previews_per_minute", period: 60, of: tenant, what: "template uploads and previews")
-        try await gate.render(for: tenant.id, .normal) { [composer] in try Self.check(set, kind: kind, locale: locale, composer: composer) }
-        let now = clock.now
-        try await repository.saveCustomTemplate(CustomTemplate(tenantID: tenant.id, kind: kind.rawValue, locale: locale, subject: set.subject,
-                                                               text: set.text, html: set.html, updatedAt: now),
-                                                actor: actor, now: now)
-        return TemplatesView(source: "custom", kind: kind.rawValue, locale: locale, subject: set.subject,
-                             text: set.text, html: set.html, updated_at: now)
+    ///   quota or the tenant's render slots, `.invalid` naming the field, line and column of a
+    ///   template error.
+    func save(tenant: Tenant, kind: TemplateKind, locale: String, actor: String,
+              body: () throws -> TemplateSet) async throws -> TemplatesView {
+        try await gate.admit(tenant.id) {
+            try requirePlan(tenant)
+            try tenants.takeRate("previews_per_minute", period: 60, of: tenant, what: "template uploads and previews")
+            let set = try body()
+            try await gate.render(.normal) { [composer] in try Self.check(set, kind: kind, locale: locale, composer: composer) }
+            let now = clock.now
+            try await repository.saveCustomTemplate(CustomTemplate(tenantID: tenant.id, kind: kind.rawValue, locale: locale, subject: set.subject,
+                                                                   text: set.text, html: set.html, updatedAt: now),
+                                                    actor: actor, now: now)
+            return TemplatesView(source: "custom", kind: kind.rawValue, locale: locale, subject: set.subject,
+                                 text: set.text, html: set.html, updated_at: now)
+        }
     }
 
     /// Removes a tenant's templates (the defaults apply again).
@@ -89,24 +95,40 @@ final class Templates: Sendable {
         }
     }
 
-    /// Renders `templates` (else the tenant's own, else the defaults) with the kind's sample data in
-    /// the locale, `data` merged over it: a preview of one changed value still has everything else.
-    func preview(tenant: Tenant, kind: TemplateKind, locale: String, templates given: TemplateSet?,
-                 data: [String: JSONValue]?) async throws -> TemplatePreview {
-        try tenants.takeRate("previews_per_minute", period: 60, of: tenant, what: "template uploads and previews")
-        var templates = given
-        if given != nil {
-            try requirePlan(tenant)
-        } else if let custom = try await repository.customTemplate(tenantID: tenant.id, kind: kind.rawValue, locale: locale) {
-            templates = TemplateSet(subject: custom.subject, text: custom.text, html: custom.html)
-        }
-        let chosen = templates
-        return try await gate.render(for: tenant.id, .normal) { [composer] in
-            var context = try composer.sampleData(kind, locale: locale)
-            if let data { context = MailComposer.merging(data.mapValues(\.foundation), over: context) }
-            context["tenant"] = MailComposer.tenantContext(tenant, locale: locale)
-            let rendered = try composer.render(kind, locale: locale, custom: chosen, context: context, strict: true)
-            return TemplatePreview(subject: rendered.subject, text: rendered.text, html: rendered.html)
+    /// What a preview request gives: templates to render (all absent: the tenant's own, else the
+    /// defaults) and data to merge over the kind's sample.
+    struct PreviewRequest {
+        var subject: String?
+        var text: String?
+        var html: String?
+        var data: [String: JSONValue]?
+    }
+
+    /// Renders the given templates (else the tenant's own, else the defaults) with the kind's
+    /// sample data in the locale, the given data merged over it: a preview of one changed value
+    /// still has everything else. `body` reads the request once the preview quota allows one.
+    func preview(tenant: Tenant, kind: TemplateKind, locale: String, body: () throws -> PreviewRequest) async throws -> TemplatePreview {
+        try await gate.admit(tenant.id) {
+            try tenants.takeRate("previews_per_minute", period: 60, of: tenant, what: "template uploads and previews")
+            let request = try body()
+            var templates: TemplateSet?
+            if request.subject != nil || request.text != nil || request.html != nil {
+                try requirePlan(tenant)
+                guard let subject = request.subject, let text = request.text else {
+                    throw ServiceError(.badRequest, field: request.subject == nil ? "subject" : "text", "is required when previewing templates")
+                }
+                templates = TemplateSet(subject: subject, text: text, html: request.html)
+            } else if let custom = try await repository.customTemplate(tenantID: tenant.id, kind: kind.rawValue, locale: locale) {
+                templates = TemplateSet(subject: custom.subject, text: custom.text, html: custom.html)
+            }
+            let (chosen, data) = (templates, request.data)
+            return try await gate.render(.normal) { [composer] in
+                var context = try composer.sampleData(kind, locale: locale)
+                if let data { context = MailComposer.merging(data.mapValues(\.foundation), over: context) }
+                context["tenant"] = MailComposer.tenantContext(tenant, locale: locale)
+                let rendered = try composer.render(kind, locale: locale, custom: chosen, context: context, strict: true)
+                return TemplatePreview(subject: rendered.subject, text: rendered.text, html: rendered.html)
+            }
         }
     }
 

@@ -12,13 +12,16 @@ final class Scheduler: Sendable {
     let configuration: SchedulerConfiguration
     let watchdog: Watchdog
     let retention: Retention
+    /// Where the plan is computed (every enabled schedule's expression, each minute).
+    let workers: Workers
     let clock: any WallClock
     let logger: Logger
     /// Fired when runs are added, for the report workers.
     let runs: WakeSignal
 
     init(repository: any ScheduleRepository, configuration: SchedulerConfiguration, watchdog: Watchdog, retention: Retention,
-         clock: any WallClock, logger: Logger, runs: WakeSignal) {
+         workers: Workers, clock: any WallClock, logger: Logger, runs: WakeSignal) {
+        self.workers = workers
         self.repository = repository
         self.configuration = configuration
         self.watchdog = watchdog
@@ -29,10 +32,10 @@ final class Scheduler: Sendable {
     }
 
     /// The schedules the planner sees: enabled ones whose definition still parses.
-    func cronSchedules() async throws -> (schedules: [CronSchedule], lastHandled: [String: Date]) {
+    static func cronSchedules(_ records: [ScheduleRecord]) -> (schedules: [CronSchedule], lastHandled: [String: Date]) {
         var schedules: [CronSchedule] = []
         var handled: [String: Date] = [:]
-        for record in try await repository.enabledSchedules() {
+        for record in records {
             guard let definition = try? Schedules.definition(of: record), let expression = try? CronExpression(definition.cron),
                   let zone = try? CronZone(identifier: definition.timezone ?? "UTC") else { continue }
             schedules.append(CronSchedule(id: record.id, tenantID: record.tenantID, expression: expression, zone: zone,
@@ -49,7 +52,31 @@ final class Scheduler: Sendable {
     @discardableResult
     func plan() async throws -> Date? {
         let now = clock.now
-        let state = try await cronSchedules()
+        let records = try await repository.enabledSchedules()
+        let configuration = configuration
+        let step = try await workers.run(.normal) { Self.step(records, configuration: configuration, now: now) }
+        let (pending, missed, plan) = (step.pending, step.missed, step.plan)
+        if !pending.isEmpty || !missed.isEmpty || !plan.handledThrough.isEmpty {
+            try await repository.recordPlan(pending: pending, missed: missed, handledThrough: plan.handledThrough, now: now)
+        }
+        if !pending.isEmpty {
+            logger.info("report slots due", metadata: ["herald.schedule.due": "\(pending.count)", "herald.schedule.missed": "\(missed.count)"])
+            runs.fire()
+        }
+        try await watchdog.watch(now: now)
+        return plan.nextWakeUp
+    }
+
+    /// What one scheduler step records, and the plan it comes from.
+    struct Step: Sendable {
+        let pending: [ReportRun]
+        let missed: [ReportRun]
+        let plan: SchedulePlan
+    }
+
+    /// Plans the enabled schedules at `now`: due slots become pending runs, missed ones missed runs.
+    static func step(_ records: [ScheduleRecord], configuration: SchedulerConfiguration, now: Date) -> Step {
+        let state = cronSchedules(records)
         let plan = SchedulePlanner(configuration: configuration).plan(schedules: state.schedules, lastHandled: state.lastHandled, now: now)
         let pending = plan.due.map {
             ReportRun(scheduleID: $0.slot.scheduleID, slot: $0.slot.instant, tenantID: $0.tenantID, status: .pending,
@@ -65,15 +92,7 @@ final class Scheduler: Sendable {
                       detail: "and every slot through \(Formats.iso($0.last)): \($0.reason == .superseded ? "superseded" : "beyond the grace period")",
                       createdAt: now, updatedAt: now)
         }
-        if !pending.isEmpty || !missed.isEmpty || !plan.handledThrough.isEmpty {
-            try await repository.recordPlan(pending: pending, missed: missed, handledThrough: plan.handledThrough, now: now)
-        }
-        if !pending.isEmpty {
-            logger.info("report slots due", metadata: ["herald.schedule.due": "\(pending.count)", "herald.schedule.missed": "\(missed.count)"])
-            runs.fire()
-        }
-        try await watchdog.watch(now: now)
-        return plan.nextWakeUp
+        return Step(pending: pending, missed: missed, plan: plan)
     }
 
     /// Plans at every wake-up (at most a minute apart, so changed schedules count), and prunes

@@ -28,12 +28,13 @@ public struct ServiceConfiguration: Sendable {
     public var delivery = DeliveryConfiguration()
     /// Scheduler grace period and spread.
     public var scheduler = SchedulerConfiguration()
-    /// Reports rendered at the same time. Default: the machine's cores.
-    public var renderers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Reports rendered at the same time. Default: the machine's cores, at most 8 (each render may
+    /// build up to its budget of values).
+    public var renderers = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
     /// Worker threads besides the report renderers, for everything else that blocks or burns CPU:
     /// alert and 2FA mails first, then uploads, previews, digests and the SMTP test. The one
-    /// pool has `renderers + templateRenderers` threads. Default: twice the cores, at least 4.
-    public var templateRenderers = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+    /// pool has `renderers + templateRenderers` threads. Default: twice the cores, 4 to 32.
+    public var templateRenderers = min(32, max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
     /// Renders of one tenant running at once on those threads (each report run counts one of
     /// `renderers`). Default 1: a tenant's burst never takes the threads the others need.
     public var tenantRenders = 1

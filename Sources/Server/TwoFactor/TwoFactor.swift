@@ -55,6 +55,11 @@ final class TwoFactor: Sendable {
     /// configured time, on the highest lane; rate-limited per address.
     /// - Throws: ``ServiceError`` `.invalid` for a bad address or locale, `.rateLimited` past the limit.
     func send(_ request: TwoFactorRequest, tenant: Tenant) async throws -> TwoFactorSent {
+        // The whole request in one of the tenant's render slots: a flood is refused before anything is done.
+        try await gate.admit(tenant.id) { try await challenge(request, tenant: tenant) }
+    }
+
+    private func challenge(_ request: TwoFactorRequest, tenant: Tenant) async throws -> TwoFactorSent {
         let address = try Validate.address(request.address, field: "address")
         let locale = request.locale ?? tenant.locale
         guard supportedLocales.contains(locale) else {
@@ -78,8 +83,8 @@ final class TwoFactor: Sendable {
         let minutes = Int(configuration.twoFactorValidity / 60)
         let custom = try await templates.custom(tenant: tenant, kind: .twoFactor)[locale]
         let composer = try await mailSettings.currentComposer()
-        // The mail renders the tenant's templates: on the urgent lane, behind the tenant's render gate.
-        let mail = try await gate.render(for: tenant.id, .urgent) {
+        // The mail renders the tenant's templates: on the urgent lane.
+        let mail = try await gate.render(.urgent) {
             var context: [String: Any] = ["code": code, "valid_minutes": minutes]
             context["request"] = request.ip.map { ["ip": $0] as Any } ?? ["ip": NSNull()]
             var mail = try composer.compose(MailComposer.Envelope(
