@@ -39,6 +39,30 @@ import Testing
         ]
     }
 
+    /// A known path with a method it lacks is 405 naming those it has (for any caller, before
+    /// the token is looked at); an unknown path stays 404.
+    @Test func aWrongMethodIs405WithAllow() async throws {
+        let h = try Harness(smtp: false)
+        defer { h.remove() }
+        _ = try await h.tenant("acme")
+        try await h.client { api in
+            for (method, path, allow) in [
+                (HTTPRequest.Method.put, "/api/v1/tenants/acme/alerts", "POST"),
+                (.delete, "/api/v1/tenants", "POST"),
+                (.post, "/api/v1/tenants/acme/schedules/some-id", "DELETE, GET, PUT"),
+                (.patch, "/healthz", "GET"),
+            ] {
+                let answer = try await api.call(method, path, token: Harness.adminToken, json: [:] as [String: Any])
+                #expect(answer.status == .methodNotAllowed, "\(method) \(path): \(answer.text)")
+                #expect(answer.headers[.allow] == allow, "\(method) \(path)")
+                #expect(answer.errorField == "method")
+            }
+            #expect(try await api.call(.put, "/api/v1/tenants/acme/alerts", token: nil).status == .methodNotAllowed)
+            #expect(try await api.call(.get, "/api/v1/nothing-here", token: Harness.adminToken).status == .notFound)
+            #expect(try await api.call(.get, "/api/v1/tenants/acme/alerts/extra", token: Harness.adminToken).status == .notFound)
+        }
+    }
+
     @Test func publicRoutesNeedNoTokenAndTheAPIDoes() async throws {
         let h = try Harness(smtp: false)
         defer { h.remove() }

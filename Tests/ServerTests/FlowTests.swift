@@ -159,6 +159,37 @@ import Testing
         #expect(again.object["thread"] as? String != problem.object["thread"] as? String)
     }
 
+    /// The alert's answer names the threads of the mails that went out: for a German tenant's
+    /// English recipient the English one, and one per locale when both are mailed.
+    @Test func theAnswerNamesTheThreadOfEachLocaleSent() async throws {
+        let h = try Harness()
+        defer { h.remove() }
+        let token = try await h.tenant("acme", locale: "de")
+        let (english, both) = try await h.client { api in
+            (try await api.call(.post, "/api/v1/tenants/acme/alerts", token: token, json: [
+                "host": ["name": "web-01"], "service": ["display_name": "HTTP"], "status": "CRIT",
+                "channel": ["recipients": [["address": "cto@acme.example", "locale": "en"]]],
+            ]),
+             try await api.call(.post, "/api/v1/tenants/acme/alerts", token: token, json: [
+                "host": ["name": "db-01"], "service": ["display_name": "PostgreSQL"], "status": "CRIT",
+                "channel": ["recipients": [["address": "ops@acme.example"], ["address": "cto@acme.example", "locale": "en"]]],
+             ]))
+        }
+        #expect(english.status == .accepted && both.status == .accepted)
+        try await h.deliver()
+        let mails = try h.received()
+        #expect(mails.count == 3)
+        let web = mails.filter { $0.subject?.contains("web-01") == true }
+        #expect(web.count == 1)
+        #expect(english.object["thread"] as? String == web.first?.message_id)
+        #expect((english.object["threads"] as? [String: String])?.keys.sorted() == ["en"])
+        let threads = both.object["threads"] as? [String: String] ?? [:]
+        #expect(threads.keys.sorted() == ["de", "en"])
+        let db = mails.filter { $0.subject?.contains("db-01") == true }
+        #expect(Set(db.compactMap(\.message_id)) == Set(threads.values))
+        #expect(both.object["thread"] as? String == threads["de"])
+    }
+
     /// A client that posts the same event again (its first answer lost) gets the same mail back,
     /// not a second one, and the history counts the change once.
     @Test func aRepeatedAlertIsOneMailAndOneStateChange() async throws {
@@ -417,6 +448,35 @@ import Testing
             #expect(!failed.text.contains("wrong"))
         }
         #expect(h.peer!.messages.count == 1)
+    }
+
+    /// The Reply-To saved with the SMTP settings is on every mail Herald makes, and every mail it
+    /// makes by itself (2FA codes too) says so with Auto-Submitted.
+    @Test func theStoredReplyToAndAutoSubmittedAreOnEveryMail() async throws {
+        let h = try Harness()
+        defer { h.remove() }
+        let token = try await h.tenant("acme")
+        try await h.client { api in
+            let saved = try await api.call(.put, "/api/v1/smtp", json: [
+                "host": "127.0.0.1", "port": h.peer!.port, "tls": "none", "from": "Herald Reports <reports@herald.test>",
+                "reply_to": "Ops Desk <ops-desk@herald.test>",
+            ])
+            #expect(saved.status == .ok, "\(saved.text)")
+            #expect(try await api.call(.post, "/api/v1/tenants/acme/2fa", token: token, json: ["address": "user@acme.example"]).status == .accepted)
+            let alert = try await api.call(.post, "/api/v1/tenants/acme/alerts", token: token, json: [
+                "host": ["name": "web-01"], "service": ["display_name": "HTTP"], "status": "CRIT",
+                "channel": ["recipients": [["address": "ops@acme.example"]]],
+            ])
+            #expect(alert.status == .accepted, "\(alert.text)")
+        }
+        try await h.deliver()
+        let mails = try h.received()
+        #expect(mails.count == 2)
+        for mail in mails {
+            #expect(mail.reply_to?.map(\.addr) == ["ops-desk@herald.test"], "\(mail.subject ?? "")")
+            #expect(mail.extra["Auto-Submitted"] == "auto-generated", "\(mail.subject ?? "")")
+            #expect(mail.from?.first?.addr == "reports@herald.test")
+        }
     }
 
     @Test func storedSMTPPasswordsAreWriteOnlyAndEncrypted() async throws {

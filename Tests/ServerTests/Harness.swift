@@ -153,6 +153,7 @@ struct ParsedMail: Decodable, Sendable {
     let subject: String?
     let from: [Mailbox]?
     let to: [Mailbox]?
+    let reply_to: [Mailbox]?
     let message_id: String?
     let in_reply_to: String?
     let references: String?

@@ -138,6 +138,24 @@ import Testing
         #expect(try await h.store.schedules(tenantID: "acme").isEmpty)
     }
 
+    /// A tenant created by name alone gets an id a person can read back: German letters spelt
+    /// out, accents dropped, one dash between words.
+    @Test(arguments: [
+        ("Müller & Söhne KG", "mueller-soehne-kg"), ("Straßenbau Ørsted GmbH", "strassenbau-oersted-gmbh"),
+        ("Café Crème (Zürich)", "cafe-creme-zuerich"), ("  ACME  Corp.  ", "acme-corp"),
+        ("Die außerordentlich lange Firmenbezeichnung der Überwachung AG", "die-ausserordentlich-lange"),
+    ])
+    func tenantIdsFromNamesAreSpeltOut(name: String, id: String) async throws {
+        #expect(Tenants.slug(name) == id)
+        let h = try Harness(smtp: false)
+        defer { h.remove() }
+        try await h.client { api in
+            let created = try await api.call(.post, "/api/v1/tenants", token: Harness.adminToken, json: ["name": name])
+            #expect(created.status == .created, "\(created.text)")
+            #expect((created.object["tenant"] as? [String: Any])?["id"] as? String == id)
+        }
+    }
+
     @Test func badTenantsAlertsAndSMTPSettingsNameTheField() async throws {
         let h = try Harness(smtp: false)
         defer { h.remove() }

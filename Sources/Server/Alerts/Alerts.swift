@@ -85,8 +85,12 @@ public struct AlertAccepted: Sendable, Codable {
     public var outbox_ids: [Int64]
     /// For digests: when the window closes.
     public var digest_at: Date?
-    /// The problem mail this one threads under.
+    /// The problem mail this one threads under: its Message-ID in the tenant's locale when mails
+    /// went out in it, else in the first locale they went out in.
     public var thread: String?
+    /// The problem mail's Message-ID per locale a mail went out in (each locale's recipients have
+    /// their own thread).
+    public var threads: [String: String]?
 }
 
 /// How an alert channel mails: each event at once, or a digest per window.
@@ -154,7 +158,7 @@ final class Alerts: Sendable {
             try await repository.addDigestEvent(DigestEvent(tenantID: tenant.id, channel: channelKey, windowEnd: windowEnd,
                                                             event: String(decoding: try JSONEncoder.api.encode(item), as: UTF8.self)))
             signals.digests.fire()
-            return AlertAccepted(mode: DeliveryMode.digest.rawValue, outbox_ids: [], digest_at: windowEnd, thread: nil)
+            return AlertAccepted(mode: DeliveryMode.digest.rawValue, outbox_ids: [], digest_at: windowEnd, thread: nil, threads: nil)
         }
 
         let byLocale = Dictionary(grouping: request.channel.recipients, by: { $0.locale ?? tenant.locale })
@@ -176,8 +180,13 @@ final class Alerts: Sendable {
             }
         }
         signals.delivery.fire()
+        let locales = byLocale.keys.sorted()
+        let threads = result.problem.map { problem in
+            Dictionary(uniqueKeysWithValues: locales.map { ($0, Self.localized(problem.messageID, $0)) })
+        }
+        let main = locales.contains(tenant.locale) ? tenant.locale : locales.first
         return AlertAccepted(mode: DeliveryMode.immediate.rawValue, outbox_ids: result.entries.compactMap(\.id), digest_at: nil,
-                             thread: result.problem.map { Self.localized($0.messageID, tenant.locale) })
+                             thread: main.flatMap { threads?[$0] }, threads: threads)
     }
 
     /// The mails of an immediate alert, one per recipient locale.

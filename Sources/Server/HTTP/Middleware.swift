@@ -50,6 +50,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .gone: .gone
         case .rateLimited: .tooManyRequests
         case .tooLarge: .contentTooLarge
+        case .methodNotAllowed: .methodNotAllowed
         default: .serviceUnavailable
         }
     }
@@ -69,6 +70,24 @@ struct ErrorMiddleware: RouterMiddleware {
         if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         if error.code == .rateLimited { response.headers[.retryAfter] = "\(error.retryAfter ?? 60)" }
         return response
+    }
+}
+
+/// A known path asked with a method it does not have: 405 with `Allow` naming those it has (from
+/// the OpenAPI document), instead of the 404 of an unknown path.
+struct MethodMiddleware: RouterMiddleware {
+    typealias Context = HeraldRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let method = request.method.rawValue
+        if let allowed = OpenAPIDocument.methods(for: request.uri.path), !allowed.contains(method),
+           !(method == "HEAD" && allowed.contains("GET")) {
+            var response = ErrorMiddleware.response(for: ServiceError(.methodNotAllowed, field: "method",
+                                                                      "\(method) is not allowed here; use \(allowed.joined(separator: ", "))"))
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
+        }
+        return try await next(request, context)
     }
 }
 

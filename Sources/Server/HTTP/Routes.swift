@@ -8,6 +8,7 @@ import Store
 public func buildRouter(service: HeraldService) -> Router<HeraldRequestContext> {
     let router = Router(context: HeraldRequestContext.self)
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MethodMiddleware())
     let log = service.log
     router.route(.get, "healthz") { _, _, _ -> Response in
         _ = try await log.queueDepth()

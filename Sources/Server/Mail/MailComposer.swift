@@ -49,6 +49,8 @@ public struct MailComposer: Sendable {
     /// The same templates with strict undefined, for previews and upload checks.
     let strictDefaults: Environment
     private(set) var from: Mailbox
+    /// Where replies go (the admin's SMTP settings), or nil.
+    private(set) var replyTo: Mailbox?
 
     /// - Parameter reportsDirectory: ReportTemplates/, whose `mail/` holds the defaults.
     /// - Throws: ``ServiceError`` when `from` is not a mailbox, or `.configuration` naming the
@@ -70,11 +72,12 @@ public struct MailComposer: Sendable {
         self.from = try Self.sender(from)
     }
 
-    /// The same composer (and its parsed templates) with another From.
-    /// - Throws: ``ServiceError`` when `from` is not a mailbox.
-    func with(from text: String) throws -> MailComposer {
+    /// The same composer (and its parsed templates) with another From and Reply-To.
+    /// - Throws: ``ServiceError`` when `from` or `replyTo` is not a mailbox.
+    func with(from text: String, replyTo reply: String? = nil) throws -> MailComposer {
         var copy = self
         copy.from = try Self.sender(text)
+        copy.replyTo = try reply.map { try Self.sender($0) }
         return copy
     }
 
@@ -210,6 +213,7 @@ public struct MailComposer: Sendable {
         if let name = e.tenant.fromName, !name.isEmpty { sender = try Mailbox(displayName: name, address: from.address, field: "fromName") }
         var message = MailMessage(from: sender)
         message.to = try e.recipients.map { try Mailbox(parsing: $0, field: "recipients") }
+        if let replyTo { message.replyTo = [replyTo] }
         message.subject = e.subjectOverride ?? rendered.subject
         message.date = now
         message.text = rendered.text
@@ -223,7 +227,8 @@ public struct MailComposer: Sendable {
         if let logo = e.tenant.logo, rendered.html != nil {
             message.inlineImages = [InlineImage(contentID: "logo@herald", fileName: "logo.png", mediaType: "image/png", data: [UInt8](logo))]
         }
-        if e.kind != .twoFactor && e.kind != .test {
+        // RFC 3834: every mail Herald makes by itself; the admin's test mail is sent by hand.
+        if e.kind != .test {
             message.extraHeaders.append(HeaderField(name: "Auto-Submitted", value: "auto-generated"))
         }
         let encoded = try MessageWriter(timeZone: TimeZone(identifier: e.tenant.timeZone) ?? .gmt).encode(message)

@@ -100,10 +100,10 @@ final class MailSettings: Sendable {
         return settings
     }
 
-    /// The composer with the From in force (the stored settings' From wins over the configuration's).
+    /// The composer with the From and Reply-To in force (the stored settings win over the configuration's).
     func currentComposer() async throws -> MailComposer {
-        guard let from = try await stored()?.from else { return composer }
-        return try composer.with(from: from)
+        guard let stored = try await stored() else { return composer }
+        return try composer.with(from: stored.from, replyTo: stored.replyTo)
     }
 
     /// A transport for one delivery worker: the SMTP core, or the file transport when no SMTP
@@ -220,7 +220,9 @@ final class MailSettings: Sendable {
             // The machine's name comes from the resolver: on a worker thread.
             settings.ehloName = try await workers.run(.normal) { SMTPSettings.machineFQDN() }
         }
-        let composer = try self.composer.with(from: from)
+        var replyTo = request?.reply_to
+        if request == nil { replyTo = try await stored()?.replyTo }
+        let composer = try self.composer.with(from: from, replyTo: replyTo)
         let now = clock.now
         let tenant = Tenant(id: "admin", name: "Herald", locale: locale, timeZone: "UTC", plan: .free, createdAt: now)
         let (host, port, tls) = (settings.host, settings.port, settings.tls.rawValue)

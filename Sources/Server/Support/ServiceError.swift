@@ -24,6 +24,8 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
         public static let rateLimited = Code(value: "rate_limited")
         /// The body is too large (413).
         public static let tooLarge = Code(value: "too_large")
+        /// The path exists, the method does not (405).
+        public static let methodNotAllowed = Code(value: "method_not_allowed")
         /// Herald's own configuration is wrong.
         public static let configuration = Code(value: "configuration")
         /// A report or mail could not be made (rendering, data source).

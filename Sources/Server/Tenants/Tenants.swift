@@ -85,8 +85,7 @@ final class Tenants: Sendable {
     func create(_ r: TenantRequest, actor: String, token: String = SecretBox.newToken()) async throws -> TenantCreated {
         let name = r.name.trimmingCharacters(in: .whitespaces)
         try Validate.line(name, field: "name", max: 200)
-        let id = r.id ?? String(name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" }.prefix(40))
-            .trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        let id = r.id ?? Self.slug(name)
         guard (2...40).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
               id.first != "-" else {
             throw ServiceError(.invalid, field: "id", "must be 2 to 40 lower-case letters, digits and dashes")
@@ -145,6 +144,31 @@ final class Tenants: Sendable {
         }
         guard let tenant = try await repository.tenant(id) else { throw ServiceError(.notFound, field: "tenant", "no tenant \"\(id)\"") }
         return tenant
+    }
+
+    /// A tenant id made from its name: lower case, German letters spelt out (ä → ae, ß → ss),
+    /// other accents dropped, every run of anything else one dash, at most 40 characters
+    /// (`Müller & Söhne KG` → `mueller-soehne-kg`).
+    static func slug(_ name: String) -> String {
+        var text = name.lowercased()
+        for (letter, spelt) in [("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "oe")] {
+            text = text.replacingOccurrences(of: letter, with: spelt)
+        }
+        text = text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+        var slug = ""
+        for character in text {
+            if character.isASCII && (character.isLetter || character.isNumber) {
+                slug.append(character)
+            } else if !slug.isEmpty && slug.last != "-" {
+                slug.append("-")
+            }
+        }
+        if slug.count > 40 {
+            slug = String(slug.prefix(40))
+            // Cut at the last whole word when there is one.
+            if let dash = slug.lastIndex(of: "-"), slug.distance(from: slug.startIndex, to: dash) >= 2 { slug = String(slug[..<dash]) }
+        }
+        return slug.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
     }
 
     /// The caller an API token stands for: a tenant's token; nil for an unknown one.
