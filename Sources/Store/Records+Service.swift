@@ -48,7 +48,7 @@ public struct ScheduleRecord: Codable, Sendable, FetchableRecord, PersistableRec
 }
 
 /// What became of one slot of a schedule.
-public enum ReportRunStatus: String, Codable, Sendable, DatabaseValueConvertible {
+public enum ReportRunStatus: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     /// Due; a report worker will render and enqueue it.
     case pending
     /// Its mails are in the outbox.

@@ -14,6 +14,10 @@ public protocol TenantRepository: Sendable {
     func tenant(_ id: String) async throws -> Tenant?
     /// All tenants, by id.
     func tenants() async throws -> [Tenant]
+    /// A page of tenants by id after `after`, whose id or name contains `search` when given.
+    func tenants(search: String?, after: String?, limit: Int) async throws -> [Tenant]
+    /// Replaces a tenant's settings (not its id, creation time or quotas) and audits the change; false without such a tenant.
+    func updateTenant(_ tenant: Tenant, actor: String, now: Date) async throws -> Bool
     /// Replaces a tenant's quota overrides (JSON, nil for the plan's defaults) and audits it; false without such a tenant.
     func setTenantQuotas(_ id: String, quotas: String?, actor: String, now: Date) async throws -> Bool
     /// The token with this hash, or nil.
@@ -48,6 +52,8 @@ public protocol ScheduleRepository: Sendable {
     func pendingRunsPerTenant(limit: Int, now: Date, excluding busy: Set<String>) async throws -> [ReportRun]
     /// A schedule's runs, newest first.
     func runs(scheduleID: String, limit: Int) async throws -> [ReportRun]
+    /// A tenant's runs as the query selects them, newest slot first.
+    func runs(_ query: RunQuery) async throws -> [ReportRun]
     /// Enqueues a run's mails and marks it enqueued, in one transaction.
     func completeRun(scheduleID: String, slot: Date, mails: [NewMail], now: Date) async throws -> [OutboxEntry]
     func retryRun(_ run: ReportRun, detail: String, retryAt: Date, now: Date) async throws
@@ -89,6 +95,8 @@ public protocol OutboxRepository: Sendable {
     func enqueue(_ mail: NewMail, now: Date) async throws -> (entry: OutboxEntry, created: Bool)
     func log(_ query: LogQuery) async throws -> [LogEntry]
     func entry(_ id: Int64) async throws -> OutboxEntry?
+    /// The entries with these ids that still exist, by id.
+    func entries(_ ids: [Int64]) async throws -> [OutboxEntry]
     func suppressions(tenantID: String?) async throws -> [Suppression]
     func liftSuppression(tenantID: String, address: String, actor: String, now: Date) async throws
     /// Mails by kind and status.

@@ -94,6 +94,12 @@ extension Store {
         }
     }
 
+    /// The entries with these ids (those that still exist), by id.
+    public func entries(_ ids: [Int64]) async throws -> [OutboxEntry] {
+        guard !ids.isEmpty else { return [] }
+        return try await read { db in try OutboxEntry.filter(keys: ids).order(OutboxEntry.Columns.id).fetchAll(db) }
+    }
+
     /// The entry with `id`, or nil.
     public func entry(_ id: Int64) async throws -> OutboxEntry? {
         try await read { db in try OutboxEntry.fetchOne(db, key: id) }

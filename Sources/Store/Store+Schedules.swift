@@ -182,4 +182,41 @@ extension Store {
             if let mail { _ = try Self.insert(mail, db: db, now: now) }
         }
     }
+
+    /// A tenant's runs, newest slot first: of one schedule (or ad-hoc request) or all, with a
+    /// status, in `[from, until)`; `before` pages backwards by slot.
+    public func runs(_ query: RunQuery) async throws -> [ReportRun] {
+        try await read { db in
+            var request = ReportRun.filter(ReportRun.Columns.tenantID == query.tenantID)
+            if let id = query.scheduleID { request = request.filter(ReportRun.Columns.scheduleID == id) }
+            if let status = query.status { request = request.filter(ReportRun.Columns.status == status.rawValue) }
+            if let from = query.from { request = request.filter(ReportRun.Columns.slot >= from.stored) }
+            if let until = query.until { request = request.filter(ReportRun.Columns.slot < until.stored) }
+            if let before = query.before { request = request.filter(ReportRun.Columns.slot < before.stored) }
+            return try request.order(ReportRun.Columns.slot.desc, ReportRun.Columns.scheduleID).limit(max(1, min(query.limit, 500))).fetchAll(db)
+        }
+    }
+}
+
+/// Which of a tenant's report runs to list; nil means any.
+public struct RunQuery: Sendable {
+    public var tenantID: String
+    public var scheduleID: String?
+    public var status: ReportRunStatus?
+    public var from: Date?
+    public var until: Date?
+    /// Runs with a slot before this one (the last slot of the previous page).
+    public var before: Date?
+    public var limit: Int
+
+    public init(tenantID: String, scheduleID: String? = nil, status: ReportRunStatus? = nil, from: Date? = nil, until: Date? = nil,
+                before: Date? = nil, limit: Int = 50) {
+        self.tenantID = tenantID
+        self.scheduleID = scheduleID
+        self.status = status
+        self.from = from
+        self.until = until
+        self.before = before
+        self.limit = limit
+    }
 }

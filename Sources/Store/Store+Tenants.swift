@@ -38,6 +38,53 @@ extension Store {
         }
     }
 
+    /// Tenants by id after `after`, at most `limit`, those whose id or name contains `search`
+    /// (case-insensitive) when given.
+    public func tenants(search: String?, after: String?, limit: Int) async throws -> [Tenant] {
+        try await read { db in
+            var request = Tenant.order(Tenant.Columns.id)
+            if let after { request = request.filter(Tenant.Columns.id > after) }
+            if let search, !search.isEmpty {
+                let pattern = "%" + search.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                request = request.filter(sql: "(lower(id) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\')", arguments: [pattern, pattern])
+            }
+            return try request.limit(max(1, min(limit, 500))).fetchAll(db)
+        }
+    }
+
+    /// Replaces a tenant's settings (not its id, creation time or quotas) and audits what changed.
+    /// - Returns: false when there is no such tenant.
+    public func updateTenant(_ tenant: Tenant, actor: String, now: Date) async throws -> Bool {
+        try await write { db in
+            guard var stored = try Tenant.fetchOne(db, key: tenant.id) else { return false }
+            let before = stored
+            stored.name = tenant.name
+            stored.locale = tenant.locale
+            stored.timeZone = tenant.timeZone
+            stored.plan = tenant.plan
+            stored.brandColor = tenant.brandColor
+            stored.footer = tenant.footer
+            stored.fromName = tenant.fromName
+            stored.adminEmail = tenant.adminEmail
+            stored.logo = tenant.logo
+            var changed: [String] = []
+            if before.name != stored.name { changed.append("name") }
+            if before.locale != stored.locale { changed.append("locale") }
+            if before.timeZone != stored.timeZone { changed.append("timezone") }
+            if before.plan != stored.plan { changed.append("plan \(before.plan.rawValue) → \(stored.plan.rawValue)") }
+            if before.adminEmail != stored.adminEmail { changed.append("admin_email") }
+            if before.brandColor != stored.brandColor || before.footer != stored.footer || before.fromName != stored.fromName
+                || before.logo != stored.logo { changed.append("branding") }
+            guard !changed.isEmpty else { return true }
+            try stored.update(db)
+            var audit = AuditEntry(at: now, actor: actor, action: "tenant.changed", tenantID: tenant.id, subject: "tenant:\(tenant.id)",
+                                   detail: "changed: \(changed.joined(separator: ", "))")
+            try audit.insert(db)
+            return true
+        }
+    }
+
     /// All tenants, by id.
     public func tenants() async throws -> [Tenant] {
         try await read { db in try Tenant.order(Tenant.Columns.id).fetchAll(db) }

@@ -20,6 +20,12 @@ import Testing
             (.post, "/api/v1/tenants/\(t)/schedules", Self.schedule),
             (.get, "/api/v1/tenants/\(t)/schedules/\(schedule)", nil),
             (.put, "/api/v1/tenants/\(t)/schedules/\(schedule)", Self.schedule),
+            (.patch, "/api/v1/tenants/\(t)/schedules/\(schedule)", ["cron": "0 8 * * 1"]),
+            (.post, "/api/v1/tenants/\(t)/schedules/\(schedule)/pause", nil),
+            (.post, "/api/v1/tenants/\(t)/schedules/\(schedule)/resume", nil),
+            (.post, "/api/v1/tenants/\(t)/schedules/\(schedule)/run", nil),
+            (.get, "/api/v1/tenants/\(t)/schedules/\(schedule)/runs", nil),
+            (.get, "/api/v1/tenants/\(t)/reports/runs", nil),
             (.delete, "/api/v1/tenants/\(t)/schedules/\(schedule)", nil),
             (.post, "/api/v1/tenants/\(t)/reports/availability/send", ["recipients": [["address": "ops@example.com"]]]),
             (.get, "/api/v1/tenants/\(t)/reports/runs/whatever", nil),
@@ -48,8 +54,8 @@ import Testing
         try await h.client { api in
             for (method, path, allow) in [
                 (HTTPRequest.Method.put, "/api/v1/tenants/acme/alerts", "POST"),
-                (.delete, "/api/v1/tenants", "POST"),
-                (.post, "/api/v1/tenants/acme/schedules/some-id", "DELETE, GET, PUT"),
+                (.delete, "/api/v1/tenants", "GET, POST"),
+                (.post, "/api/v1/tenants/acme/schedules/some-id", "DELETE, GET, PATCH, PUT"),
                 (.patch, "/healthz", "GET"),
             ] {
                 let answer = try await api.call(method, path, token: Harness.adminToken, json: [:] as [String: Any])
@@ -98,6 +104,8 @@ import Testing
                 (.get, "/api/v1/smtp/presets", nil),
                 (.post, "/api/v1/smtp/test", ["to": "ops@example.com"]),
                 (.post, "/api/v1/tenants", ["name": "Evil"]),
+                (.get, "/api/v1/tenants", nil),
+                (.patch, "/api/v1/tenants/acme", ["plan": "enterprise"]),
                 (.get, "/api/v1/audit", nil),
             ]
             for (method, uri, body) in routes {

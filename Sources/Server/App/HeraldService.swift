@@ -71,7 +71,7 @@ public final class HeraldService: Sendable {
         self.mailSettings = mailSettings
         self.templates = templates
         self.tenants = tenants
-        schedules = Schedules(repository: store, tenants: tenants, configuration: configuration, clock: clock, metrics: metrics,
+        schedules = Schedules(repository: store, outbox: store, tenants: tenants, configuration: configuration, clock: clock, metrics: metrics,
                               wakeUp: signals.runs)
         reports = ReportRuns(runs: store, tenants: store, jobs: jobs, templates: templates, mailSettings: mailSettings,
                              concurrency: configuration.renderers, clock: clock, metrics: metrics, logger: logger, signals: signals)

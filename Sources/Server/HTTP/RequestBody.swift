@@ -38,6 +38,33 @@ struct RequestBody: Sendable {
         }
     }
 
+    /// The body as a JSON merge patch (RFC 7396) applied to `base`: a member given replaces
+    /// the base's, `null` removes it, objects merge member by member.
+    /// - Throws: ``ServiceError`` `.badRequest` (400) when the body is not a JSON object.
+    func mergePatch(over base: Data) throws -> Data {
+        guard !data.isEmpty else { throw ServiceError(.badRequest, field: "body", "is empty; send a JSON object") }
+        try Validate.printableText(json: data)
+        guard let patch = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw ServiceError(.badRequest, field: "body", "is not a JSON object")
+        }
+        let original = (try JSONSerialization.jsonObject(with: base)) as? [String: Any] ?? [:]
+        return try JSONSerialization.data(withJSONObject: Self.merge(patch, into: original))
+    }
+
+    private static func merge(_ patch: [String: Any], into target: [String: Any]) -> [String: Any] {
+        var result = target
+        for (key, value) in patch {
+            if value is NSNull {
+                result[key] = nil
+            } else if let object = value as? [String: Any] {
+                result[key] = merge(object, into: result[key] as? [String: Any] ?? [:])
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+
     static func path(_ keys: [any CodingKey]) -> String {
         var text = ""
         for key in keys {

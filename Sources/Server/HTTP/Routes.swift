@@ -76,6 +76,12 @@ struct Query {
 struct TenantRoutes {
     let service: HeraldService
 
+    struct TenantPage: Encodable {
+        var tenants: [TenantView]
+        /// Pass as `after` for the next page; absent on the last page.
+        var next_after: String?
+    }
+
     func add(to group: RouterGroup<HeraldRequestContext>) {
         let tenants = service.tenants
         group.route(.post, "tenants", limit: service.configuration.maxBodyBytes) { _, context, input -> Response in
@@ -83,8 +89,21 @@ struct TenantRoutes {
             let body = try input.json(TenantRequest.self)
             return JSONResponse.make(try await tenants.create(body, actor: "admin"), status: .created)
         }
+        group.route(.get, "tenants") { request, context, _ -> Response in
+            try context.requireAdmin()
+            let q = Query(request: request)
+            let limit = try q.int("limit", in: 1...500) ?? 50
+            let page = try await tenants.list(search: q.string("q"), after: q.string("after"), limit: limit)
+            return JSONResponse.make(TenantPage(tenants: page, next_after: page.count == limit ? page.last?.id : nil))
+        }
         group.route(.get, "tenants/:tenant") { _, context, _ -> Response in
             JSONResponse.make(TenantView(try await context.tenant(service)))
+        }
+        group.route(.patch, "tenants/:tenant", limit: service.configuration.maxBodyBytes) { _, context, input -> Response in
+            try context.requireAdmin()
+            let tenant = try await context.tenant(service)
+            let changes = try input.json(TenantUpdate.self)
+            return JSONResponse.make(try await tenants.update(tenant, with: changes, actor: try context.caller().actor))
         }
         group.route(.get, "tenants/:tenant/quotas") { _, context, _ -> Response in
             JSONResponse.make(tenants.quotaView(of: try await context.tenant(service)))
@@ -124,10 +143,35 @@ struct ScheduleRoutes {
             return JSONResponse.make(try await schedules.save(body, id: try context.parameters.require("id"), tenant: tenant,
                                                               actor: try context.caller().actor))
         }
+        group.route(.patch, ":id", limit: limit) { _, context, input -> Response in
+            let tenant = try await context.tenant(service)
+            let id = try context.parameters.require("id")
+            let current = try JSONEncoder.api.encode(try await schedules.definition(id, tenant: tenant))
+            let definition = try RequestBody(data: try input.mergePatch(over: current)).json(ScheduleDefinition.self)
+            return JSONResponse.make(try await schedules.save(definition, id: id, tenant: tenant, actor: try context.caller().actor))
+        }
         group.route(.delete, ":id") { _, context, _ -> Response in
             let tenant = try await context.tenant(service)
             try await schedules.delete(try context.parameters.require("id"), tenant: tenant, actor: try context.caller().actor)
             return Response(status: .noContent)
+        }
+        for (action, enabled) in [("pause", false), ("resume", true)] {
+            group.route(.post, ":id/\(action)") { _, context, _ -> Response in
+                let tenant = try await context.tenant(service)
+                return JSONResponse.make(try await schedules.setEnabled(enabled, id: try context.parameters.require("id"), tenant: tenant,
+                                                                        actor: try context.caller().actor))
+            }
+        }
+        group.route(.post, ":id/run") { _, context, _ -> Response in
+            let tenant = try await context.tenant(service)
+            let run = try await schedules.runNow(try context.parameters.require("id"), tenant: tenant, actor: try context.caller().actor)
+            var response = JSONResponse.make(MessagingRoutes.RunView(run), status: .accepted)
+            response.headers[.location] = "/api/v1/tenants/\(tenant.id)/schedules/\(run.scheduleID)/runs"
+            return response
+        }
+        group.route(.get, ":id/runs") { request, context, _ -> Response in
+            let tenant = try await context.tenant(service)
+            return try await MessagingRoutes.runPage(request, scheduleID: try context.parameters.require("id"), tenant: tenant, schedules: schedules)
         }
     }
 }
@@ -137,19 +181,46 @@ struct MessagingRoutes {
     let service: HeraldService
 
     struct RunView: Encodable {
+        /// A mail of the run and what became of it.
+        struct Mail: Encodable {
+            var outbox_id: Int64
+            var status: String
+        }
         var id: String
         var status: String
         var requested_at: Date
         var detail: String?
         var outbox_ids: [Int64]
+        /// In run lists: the run's mails with their status.
+        var mails: [Mail]?
 
-        init(_ run: ReportRun) {
+        init(_ run: ReportRun, mails: [OutboxEntry]? = nil) {
             id = run.scheduleID
             status = run.status.rawValue
             requested_at = run.slot
             detail = run.detail
             outbox_ids = run.outboxIDList
+            self.mails = mails?.map { Mail(outbox_id: $0.id!, status: $0.status.rawValue) }
         }
+    }
+
+    struct RunPage: Encodable {
+        var runs: [RunView]
+        /// Pass as `before` for the next page; absent on the last page.
+        var next_before: Date?
+    }
+
+    /// A page of the tenant's runs (of one schedule when given), filtered by the query's
+    /// `status`, `from`, `until`, paged by `before` and `limit`.
+    static func runPage(_ request: Request, scheduleID: String?, tenant: Tenant, schedules: Schedules) async throws -> Response {
+        let q = Query(request: request)
+        let limit = try q.int("limit", in: 1...500) ?? 50
+        let query = RunQuery(tenantID: tenant.id, scheduleID: scheduleID,
+                             status: try q.choice("status", ReportRunStatus.self, allowed: ReportRunStatus.allCases.map(\.rawValue)),
+                             from: try q.date("from"), until: try q.date("until"), before: try q.date("before"), limit: limit)
+        let runs = try await schedules.runs(query, tenant: tenant)
+        return JSONResponse.make(RunPage(runs: runs.map { RunView($0.run, mails: $0.mails) },
+                                         next_before: runs.count == limit ? runs.last?.run.slot : nil))
     }
 
     struct Code: Decodable { var code: String }
@@ -175,6 +246,10 @@ struct MessagingRoutes {
             var response = JSONResponse.make(RunView(run), status: .accepted)
             response.headers[.location] = "/api/v1/tenants/\(tenant.id)/reports/runs/\(run.scheduleID)"
             return response
+        }
+        group.route(.get, "reports/runs") { request, context, _ -> Response in
+            let tenant = try await context.tenant(service)
+            return try await Self.runPage(request, scheduleID: nil, tenant: tenant, schedules: schedules)
         }
         group.route(.get, "reports/runs/:id") { _, context, _ -> Response in
             let tenant = try await context.tenant(service)

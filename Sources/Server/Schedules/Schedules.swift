@@ -32,6 +32,8 @@ public struct ScheduleView: Sendable, Codable {
 /// stored, explained (the expression in words, the next runs in the schedule's zone).
 final class Schedules: Sendable {
     let repository: any ScheduleRepository
+    /// The mails of the runs, for their outcomes.
+    let outbox: any OutboxRepository
     let tenants: Tenants
     let configuration: ServiceConfiguration
     let clock: any WallClock
@@ -39,9 +41,10 @@ final class Schedules: Sendable {
     /// Fired when a run is added, for the report workers.
     let wakeUp: WakeSignal
 
-    init(repository: any ScheduleRepository, tenants: Tenants, configuration: ServiceConfiguration, clock: any WallClock,
+    init(repository: any ScheduleRepository, outbox: any OutboxRepository, tenants: Tenants, configuration: ServiceConfiguration, clock: any WallClock,
          metrics: ServiceMetrics, wakeUp: WakeSignal) {
         self.repository = repository
+        self.outbox = outbox
         self.tenants = tenants
         self.configuration = configuration
         self.clock = clock
@@ -184,6 +187,49 @@ final class Schedules: Sendable {
             throw ServiceError(.notFound, field: "id", "no report run \"\(id)\"")
         }
         return run
+    }
+
+    /// One of a tenant's schedules' definition, as a change starts from it.
+    /// - Throws: ``ServiceError`` `.notFound`.
+    func definition(_ id: String, tenant: Tenant) async throws -> ScheduleDefinition {
+        guard let record = try await repository.schedule(id, tenantID: tenant.id) else {
+            throw ServiceError(.notFound, field: "schedule", "no schedule \"\(id)\"")
+        }
+        return try Self.definition(of: record)
+    }
+
+    /// Pauses (`enabled` false) or resumes a schedule; a resumed one starts afresh, without
+    /// catching up the slots it was paused for.
+    func setEnabled(_ enabled: Bool, id: String, tenant: Tenant, actor: String) async throws -> ScheduleView {
+        var definition = try await definition(id, tenant: tenant)
+        definition.enabled = enabled
+        return try await save(definition, id: id, tenant: tenant, actor: actor)
+    }
+
+    /// Runs a schedule now, with its own report, recipients, parameters and period, as a run of
+    /// the schedule (in its run history); counts as an ad-hoc report for the tenant's quota.
+    /// - Throws: ``ServiceError`` `.notFound`, `.rateLimited` past `adhoc_reports_per_hour`.
+    func runNow(_ id: String, tenant: Tenant, actor: String) async throws -> ReportRun {
+        _ = try await definition(id, tenant: tenant)
+        try tenants.takeRate("adhoc_reports_per_hour", period: 3600, of: tenant, what: "ad-hoc reports")
+        let now = clock.now
+        let run = ReportRun(scheduleID: id, slot: now, tenantID: tenant.id, status: .pending, detail: "run now by \(actor)",
+                            createdAt: now, updatedAt: now)
+        try await repository.addRun(run, actor: actor, now: now)
+        wakeUp.fire()
+        return run
+    }
+
+    /// A tenant's runs (of one schedule when `query` names it, which must exist), newest first,
+    /// with the outcome of each run's mails.
+    /// - Throws: ``ServiceError`` `.notFound` for a schedule the tenant does not have.
+    func runs(_ query: RunQuery, tenant: Tenant) async throws -> [(run: ReportRun, mails: [OutboxEntry])] {
+        var query = query
+        query.tenantID = tenant.id
+        if let id = query.scheduleID { _ = try await definition(id, tenant: tenant) }
+        let runs = try await repository.runs(query)
+        let entries = Dictionary(uniqueKeysWithValues: try await outbox.entries(runs.flatMap(\.outboxIDList)).map { ($0.id!, $0) })
+        return runs.map { run in (run, run.outboxIDList.compactMap { entries[$0] }) }
     }
 
     /// A schedule record's definition.

@@ -25,6 +25,26 @@ public struct TenantRequest: Sendable, Codable {
     public var branding: Branding?
 }
 
+/// Changes to a tenant (admin): only the fields given change; an empty string clears an optional one.
+public struct TenantUpdate: Sendable, Codable {
+    public var name: String?
+    public var locale: String?
+    public var timezone: String?
+    public var plan: String?
+    public var admin_email: String?
+    public var branding: TenantRequest.Branding?
+
+    public init(name: String? = nil, locale: String? = nil, timezone: String? = nil, plan: String? = nil, admin_email: String? = nil,
+                branding: TenantRequest.Branding? = nil) {
+        self.name = name
+        self.locale = locale
+        self.timezone = timezone
+        self.plan = plan
+        self.admin_email = admin_email
+        self.branding = branding
+    }
+}
+
 /// A tenant as the API shows it.
 public struct TenantView: Sendable, Codable {
     public struct Branding: Sendable, Codable {
@@ -90,49 +110,98 @@ final class Tenants: Sendable {
               id.first != "-" else {
             throw ServiceError(.invalid, field: "id", "must be 2 to 40 lower-case letters, digits and dashes")
         }
-        let locale = r.locale ?? "en"
-        guard supportedLocales.contains(locale) else {
-            throw ServiceError(.invalid, field: "locale", "\"\(locale)\" is not a locale Herald writes; use de or en")
-        }
-        let zone = r.timezone ?? "UTC"
-        guard (try? CronZone(identifier: zone)) != nil else {
-            throw ServiceError(.invalid, field: "timezone", "\"\(zone)\" is not an IANA time zone; use a name like Europe/Berlin")
-        }
-        let planName = r.plan ?? "free"
-        guard let plan = Plan(rawValue: planName) else {
-            throw ServiceError(.invalid, field: "plan", "\"\(planName)\" is not a plan; use free, pro or enterprise")
-        }
-        if let admin = r.admin_email {
-            _ = try Validate.address(admin, field: "admin_email")
-        }
-        let b = r.branding
-        if let color = b?.color, !(color.count == 7 && color.first == "#" && color.dropFirst().allSatisfy(\.isHexDigit)) {
-            throw ServiceError(.invalid, field: "branding.color", "must be a colour like #0a7ea4")
-        }
-        if let footer = b?.footer { try Validate.line(footer, field: "branding.footer", max: 500, allowEmpty: true) }
-        if let fromName = b?.from_name {
-            try Validate.line(fromName, field: "branding.from_name", max: 100)
-            do { _ = try Mailbox(displayName: fromName, address: composer.from.address, field: "branding.from_name") } catch let error as MailError {
-                throw ServiceError(.invalid, field: "branding.from_name", error.message)
-            }
-        }
-        var logo: Data?
-        if let text = b?.logo_png {
-            guard let data = Data(base64Encoded: text), data.starts(with: [0x89, 0x50, 0x4E, 0x47]), data.count <= 512 * 1024 else {
-                throw ServiceError(.invalid, field: "branding.logo_png", "must be a base64 PNG of at most 512 KiB")
-            }
-            logo = data
-        }
         let now = clock.now
-        let tenant = Tenant(id: id, name: name, locale: locale, timeZone: zone, plan: plan, createdAt: now,
-                            brandColor: b?.color, footer: b?.footer, fromName: b?.from_name, adminEmail: r.admin_email, logo: logo)
+        var tenant = Tenant(id: id, name: name, locale: "en", timeZone: "UTC", plan: .free, createdAt: now)
+        try apply(TenantUpdate(locale: r.locale, timezone: r.timezone, plan: r.plan, admin_email: r.admin_email, branding: r.branding),
+                  to: &tenant, clearing: false)
         do {
             try await repository.createTenant(tenant, token: APIToken(hash: SecretBox.tokenHash(token), tenantID: id, name: "first", createdAt: now),
-                                   actor: actor, now: now)
+                                              actor: actor, now: now)
         } catch let error as StoreError where error.code == .invalidInput {
             throw ServiceError(.conflict, field: "id", error.message)
         }
         return TenantCreated(tenant: TenantView(tenant), token: token)
+    }
+
+    /// Changes what `changes` names of a tenant (audited).
+    /// - Throws: ``ServiceError`` `.invalid` naming the field, `.notFound` for an unknown tenant.
+    func update(_ tenant: Tenant, with changes: TenantUpdate, actor: String) async throws -> TenantView {
+        var changed = tenant
+        try apply(changes, to: &changed)
+        guard try await repository.updateTenant(changed, actor: actor, now: clock.now),
+              let stored = try await repository.tenant(tenant.id) else {
+            throw ServiceError(.notFound, field: "tenant", "no tenant \"\(tenant.id)\"")
+        }
+        return TenantView(stored)
+    }
+
+    /// A page of tenants by id, those whose id or name contains `search` when given.
+    func list(search: String?, after: String?, limit: Int) async throws -> [TenantView] {
+        try await repository.tenants(search: search, after: after, limit: limit).map(TenantView.init)
+    }
+
+    /// Checks the fields `changes` gives and sets them on `tenant`; with `clearing`, an empty
+    /// string clears an optional one (admin address, colour, footer, From name, logo), else it is
+    /// checked like any value.
+    /// - Throws: ``ServiceError`` `.invalid` naming the first wrong field.
+    func apply(_ changes: TenantUpdate, to tenant: inout Tenant, clearing: Bool = true) throws {
+        if let name = changes.name {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            try Validate.line(trimmed, field: "name", max: 200)
+            tenant.name = trimmed
+        }
+        if let locale = changes.locale {
+            guard supportedLocales.contains(locale) else {
+                throw ServiceError(.invalid, field: "locale", "\"\(locale)\" is not a locale Herald writes; use de or en")
+            }
+            tenant.locale = locale
+        }
+        if let zone = changes.timezone {
+            guard (try? CronZone(identifier: zone)) != nil else {
+                throw ServiceError(.invalid, field: "timezone", "\"\(zone)\" is not an IANA time zone; use a name like Europe/Berlin")
+            }
+            tenant.timeZone = zone
+        }
+        if let planName = changes.plan {
+            guard let plan = Plan(rawValue: planName) else {
+                throw ServiceError(.invalid, field: "plan", "\"\(planName)\" is not a plan; use free, pro or enterprise")
+            }
+            tenant.plan = plan
+        }
+        if let admin = changes.admin_email {
+            if !admin.isEmpty || !clearing { _ = try Validate.address(admin, field: "admin_email") }
+            tenant.adminEmail = admin.isEmpty ? nil : admin
+        }
+        guard let b = changes.branding else { return }
+        if let color = b.color {
+            if !color.isEmpty || !clearing, !(color.count == 7 && color.first == "#" && color.dropFirst().allSatisfy(\.isHexDigit)) {
+                throw ServiceError(.invalid, field: "branding.color", "must be a colour like #0a7ea4")
+            }
+            tenant.brandColor = color.isEmpty ? nil : color
+        }
+        if let footer = b.footer {
+            try Validate.line(footer, field: "branding.footer", max: 500, allowEmpty: true)
+            tenant.footer = footer.isEmpty && clearing ? nil : footer
+        }
+        if let fromName = b.from_name {
+            if !fromName.isEmpty || !clearing {
+                try Validate.line(fromName, field: "branding.from_name", max: 100)
+                do { _ = try Mailbox(displayName: fromName, address: composer.from.address, field: "branding.from_name") } catch let error as MailError {
+                    throw ServiceError(.invalid, field: "branding.from_name", error.message)
+                }
+            }
+            tenant.fromName = fromName.isEmpty ? nil : fromName
+        }
+        if let text = b.logo_png {
+            if text.isEmpty && clearing {
+                tenant.logo = nil
+            } else {
+                guard let data = Data(base64Encoded: text), data.starts(with: [0x89, 0x50, 0x4E, 0x47]), data.count <= 512 * 1024 else {
+                    throw ServiceError(.invalid, field: "branding.logo_png", "must be a base64 PNG of at most 512 KiB")
+                }
+                tenant.logo = data
+            }
+        }
     }
 
     /// The tenant a caller may see: any for the admin, only its own for a tenant token; an
