@@ -1,6 +1,18 @@
 import Foundation
 import GRDB
 
+/// What a token may do.
+public enum TokenScope: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
+    /// Everything of its tenant.
+    case tenant
+    /// Its tenant's reads only.
+    case tenantRead = "tenant:read"
+    /// Posting its tenant's alerts only.
+    case alerts
+    /// Asking for and checking its tenant's 2FA codes only.
+    case twoFactor = "2fa"
+}
+
 /// An API token of a tenant; only its SHA-256 is stored.
 public struct APIToken: Codable, Sendable, FetchableRecord, PersistableRecord, UnixTimeRecord {
     public static let databaseTableName = "apiToken"
@@ -9,13 +21,24 @@ public struct APIToken: Codable, Sendable, FetchableRecord, PersistableRecord, U
     public var tenantID: String
     public var name: String
     public var createdAt: Date
+    public var scope: TokenScope = .tenant
+    /// After this instant the token is refused; nil: never.
+    public var expiresAt: Date?
+    /// When it was last used (to the minute).
+    public var lastUsedAt: Date?
 
-    public init(hash: String, tenantID: String, name: String, createdAt: Date) {
+    public init(hash: String, tenantID: String, name: String, createdAt: Date, scope: TokenScope = .tenant, expiresAt: Date? = nil) {
         self.hash = hash
         self.tenantID = tenantID
         self.name = name
         self.createdAt = createdAt
+        self.scope = scope
+        self.expiresAt = expiresAt
     }
+
+    /// The token's public name in lists and revocations: the start of its hash, which says
+    /// nothing of the token itself.
+    public var id: String { "tok_" + hash.prefix(16) }
 }
 
 /// A report schedule. The store keeps the definition as the JSON the service gives it; the
@@ -265,5 +288,14 @@ extension TwoFactorChallenge {
         public static let createdAt = Column(CodingKeys.createdAt)
         public static let id = Column(CodingKeys.id)
         public static let tenantID = Column(CodingKeys.tenantID)
+    }
+}
+
+extension APIToken {
+    /// The columns queries name.
+    public enum Columns {
+        public static let tenantID = Column(CodingKeys.tenantID)
+        public static let createdAt = Column(CodingKeys.createdAt)
+        public static let hash = Column(CodingKeys.hash)
     }
 }

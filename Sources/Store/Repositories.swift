@@ -22,6 +22,14 @@ public protocol TenantRepository: Sendable {
     func setTenantQuotas(_ id: String, quotas: String?, actor: String, now: Date) async throws -> Bool
     /// The token with this hash, or nil.
     func token(hash: String) async throws -> APIToken?
+    /// Adds a token to a tenant (audited).
+    func addToken(_ token: APIToken, actor: String, now: Date) async throws
+    /// A tenant's tokens, oldest first.
+    func tokens(tenantID: String) async throws -> [APIToken]
+    /// Removes a tenant's token by its public id, putting `replacement` in its place when given; audited.
+    func revokeToken(id: String, tenantID: String, replacement: APIToken?, actor: String, now: Date) async throws -> Bool
+    /// Notes a token's use.
+    func touchToken(hash: String, at: Date) async throws
     func customTemplate(tenantID: String, kind: String, locale: String) async throws -> CustomTemplate?
     /// Stores (replacing) a tenant's custom templates and audits it.
     func saveCustomTemplate(_ template: CustomTemplate, actor: String, now: Date) async throws

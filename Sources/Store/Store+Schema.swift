@@ -207,6 +207,14 @@ extension Store {
             // The admin's per-tenant quota overrides, as JSON; nil: the plan's defaults apply.
             try db.alter(table: "tenant") { t in t.add(column: "quotas", .text) }
         }
+        migrator.registerMigration("v3-token-scopes") { db in
+            // Several tokens per tenant, each with what it may do, an optional expiry and its last use.
+            try db.alter(table: "apiToken") { t in
+                t.add(column: "scope", .text).notNull().defaults(to: "tenant")
+                t.add(column: "expiresAt", .datetime)
+                t.add(column: "lastUsedAt", .datetime)
+            }
+        }
         return migrator
     }
 }

@@ -90,6 +90,49 @@ extension Store {
         try await read { db in try Tenant.order(Tenant.Columns.id).fetchAll(db) }
     }
 
+    /// Adds a token to a tenant (audited; never the token itself).
+    public func addToken(_ token: APIToken, actor: String, now: Date) async throws {
+        try await write { db in
+            try token.insert(db)
+            var audit = AuditEntry(at: now, actor: actor, action: "token.created", tenantID: token.tenantID, subject: "token:\(token.id)",
+                                   detail: "token \(token.name) created, scope \(token.scope.rawValue)"
+                                       + (token.expiresAt.map { ", expires \($0.ISO8601Format())" } ?? ""))
+            try audit.insert(db)
+        }
+    }
+
+    /// A tenant's tokens, oldest first.
+    public func tokens(tenantID: String) async throws -> [APIToken] {
+        try await read { db in
+            try APIToken.filter(APIToken.Columns.tenantID == tenantID).order(APIToken.Columns.createdAt, APIToken.Columns.hash).fetchAll(db)
+        }
+    }
+
+    /// Removes one of a tenant's tokens by its public id, putting `replacement` in its place in
+    /// the same transaction when given (a rotation); audited. False when there is no such token.
+    public func revokeToken(id: String, tenantID: String, replacement: APIToken?, actor: String, now: Date) async throws -> Bool {
+        try await write { db in
+            guard id.hasPrefix("tok_"), id.count == 20 else { return false }
+            let prefix = String(id.dropFirst(4))
+            guard let token = try APIToken.filter(APIToken.Columns.tenantID == tenantID)
+                .filter(sql: "substr(hash, 1, 16) = ?", arguments: [prefix]).fetchOne(db) else { return false }
+            try token.delete(db)
+            if let replacement { try replacement.insert(db) }
+            var audit = AuditEntry(at: now, actor: actor, action: replacement == nil ? "token.revoked" : "token.rotated", tenantID: tenantID,
+                                   subject: "token:\(id)",
+                                   detail: replacement.map { "token \(token.name) replaced by \($0.id)" } ?? "token \(token.name) revoked")
+            try audit.insert(db)
+            return true
+        }
+    }
+
+    /// Notes a token's use (the service does so at most once a minute per token).
+    public func touchToken(hash: String, at: Date) async throws {
+        try await bookkeepingWrite { db in
+            try db.execute(sql: "UPDATE apiToken SET lastUsedAt = ? WHERE hash = ?", arguments: [at.stored, hash])
+        }
+    }
+
     /// The token with this hash, or nil.
     public func token(hash: String) async throws -> APIToken? {
         try await read { db in try APIToken.fetchOne(db, key: hash) }

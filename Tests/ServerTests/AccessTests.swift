@@ -16,6 +16,10 @@ import Testing
         let templates: [String: Any] = ["subject": "Alert {{ alert.host.name }}", "text": "{{ alert.message }}"]
         return [
             (.get, "/api/v1/tenants/\(t)", nil),
+            (.get, "/api/v1/tenants/\(t)/tokens", nil),
+            (.post, "/api/v1/tenants/\(t)/tokens", ["name": "probe"]),
+            (.delete, "/api/v1/tenants/\(t)/tokens/tok_0123456789abcdef", nil),
+            (.post, "/api/v1/tenants/\(t)/tokens/tok_0123456789abcdef/rotate", nil),
             (.get, "/api/v1/tenants/\(t)/schedules", nil),
             (.post, "/api/v1/tenants/\(t)/schedules", Self.schedule),
             (.get, "/api/v1/tenants/\(t)/schedules/\(schedule)", nil),

@@ -118,4 +118,75 @@ import Testing
             #expect(try await api.call(.get, "/api/v1/tenants/acme/schedules/unknown/runs", token: token).status == .notFound)
         }
     }
+
+    /// Several tokens per tenant, each with a scope and an optional expiry; listed without
+    /// secrets; revoked or expired ones refused at once; a rotation replaces one; the platform
+    /// admin can give a tenant that lost its token a new one.
+    @Test func tokensHaveScopesExpireAndAreRevokedAndRotated() async throws {
+        let h = try Harness(smtp: false)
+        defer { h.remove() }
+        let owner = try await h.tenant("acme")
+        let expiring = try await h.client { api -> String in
+            func make(_ body: [String: Any], token: String = owner) async throws -> (id: String, secret: String) {
+                let made = try await api.call(.post, "/api/v1/tenants/acme/tokens", token: token, json: body)
+                #expect(made.status == .created, "\(made.text)")
+                return (try #require(made.object["id"] as? String), try #require(made.object["token"] as? String))
+            }
+            let reader = try await make(["name": "dashboard", "scope": "tenant:read"])
+            let alerts = try await make(["name": "monitoring", "scope": "alerts"])
+            let codes = try await make(["name": "sign-in", "scope": "2fa"])
+            let short = try await make(["name": "short", "expires_at": "2026-11-23T05:30:00Z"])
+            // The platform admin makes one for a tenant that lost its own.
+            let rescue = try await make(["name": "rescue"], token: Harness.adminToken)
+            let alert: [String: Any] = ["host": ["name": "web-01"], "service": ["display_name": "HTTP"], "status": "CRIT",
+                                        "channel": ["recipients": [["address": "ops@acme.example"]]]]
+
+            #expect(try await api.call(.get, "/api/v1/tenants/acme/schedules", token: reader.secret).status == .ok)
+            let readerWrites = try await api.call(.post, "/api/v1/tenants/acme/alerts", token: reader.secret, json: alert)
+            #expect(readerWrites.status == .forbidden)
+            #expect(readerWrites.errorMessage?.contains("tenant:read") == true)
+            #expect(try await api.call(.post, "/api/v1/tenants/acme/alerts", token: alerts.secret, json: alert).status == .accepted)
+            #expect(try await api.call(.get, "/api/v1/tenants/acme/schedules", token: alerts.secret).status == .forbidden)
+            #expect(try await api.call(.post, "/api/v1/tenants/acme/2fa", token: codes.secret, json: ["address": "u@acme.example"]).status == .accepted)
+            #expect(try await api.call(.post, "/api/v1/tenants/acme/tokens", token: codes.secret, json: ["name": "x"]).status == .forbidden)
+            #expect(try await api.call(.get, "/api/v1/tenants/acme", token: short.secret).status == .ok)
+            #expect(try await api.call(.get, "/api/v1/tenants/acme", token: rescue.secret).status == .ok)
+
+            // Listed without secrets, each with its scope.
+            let list = try await api.call(.get, "/api/v1/tenants/acme/tokens", token: owner)
+            let tokens = list.object["tokens"] as? [[String: Any]] ?? []
+            #expect(tokens.count == 6)
+            #expect(Set(tokens.compactMap { $0["scope"] as? String }) == ["tenant", "tenant:read", "alerts", "2fa"])
+            for secret in [owner, reader.secret, alerts.secret, codes.secret, short.secret, rescue.secret] { #expect(!list.text.contains(secret)) }
+
+            // Revoked: refused at once; rotated: the old one refused, the new one works.
+            #expect(try await api.call(.delete, "/api/v1/tenants/acme/tokens/\(reader.id)", token: owner).status == .noContent)
+            #expect(try await api.call(.get, "/api/v1/tenants/acme/schedules", token: reader.secret).status == .unauthorized)
+            #expect(try await api.call(.delete, "/api/v1/tenants/acme/tokens/\(reader.id)", token: owner).status == .notFound)
+            let rotated = try await api.call(.post, "/api/v1/tenants/acme/tokens/\(alerts.id)/rotate", token: owner)
+            #expect(rotated.status == .created)
+            let fresh = try #require(rotated.object["token"] as? String)
+            #expect(rotated.object["scope"] as? String == "alerts")
+            #expect(try await api.call(.post, "/api/v1/tenants/acme/alerts", token: alerts.secret, json: alert).status == .unauthorized)
+            #expect(try await api.call(.post, "/api/v1/tenants/acme/alerts", token: fresh, json: alert).status == .accepted)
+
+            // Bad requests name the field.
+            let badScope = try await api.call(.post, "/api/v1/tenants/acme/tokens", token: owner, json: ["name": "x", "scope": "root"])
+            #expect(badScope.status == .unprocessableContent)
+            #expect(badScope.errorField == "scope")
+            let past = try await api.call(.post, "/api/v1/tenants/acme/tokens", token: owner, json: ["name": "x", "expires_at": "2020-01-01T00:00:00Z"])
+            #expect(past.errorField == "expires_at")
+            return short.secret
+        }
+        // Past its expiry the token is refused, saying so.
+        h.clock.advance(by: 3_600)
+        try await h.client { api in
+            let expired = try await api.call(.get, "/api/v1/tenants/acme", token: expiring)
+            #expect(expired.status == .unauthorized)
+            #expect(expired.errorMessage?.contains("expired") == true)
+            #expect(try await api.call(.get, "/api/v1/tenants/acme", token: owner).status == .ok)
+        }
+        let audit = try await h.store.audit(limit: 50, tenantID: "acme").map(\.action)
+        #expect(audit.contains("token.created") && audit.contains("token.revoked") && audit.contains("token.rotated"))
+    }
 }

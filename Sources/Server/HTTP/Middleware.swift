@@ -106,12 +106,34 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         if let admin = service.configuration.adminTokenHash, SecretBox.equal(Data(hash.utf8), Data(admin.utf8)) {
             context.principal = .admin
-        } else if let principal = try await service.tenants.principal(forTokenHash: hash) {
-            context.principal = principal
+        } else if let found = try await service.tenants.token(hash: hash) {
+            try Self.require(found.scope, allows: request)
+            context.principal = .tenant(found.tenantID)
+            context.scope = found.scope
         } else {
             throw ServiceError(.unauthorized, field: "Authorization", "the token is not known; check it, or ask the admin for a new one")
         }
         return try await next(request, context)
+    }
+
+    /// Refuses a request its token's scope does not cover: `tenant:read` reads only, `alerts`
+    /// posts alerts only, `2fa` asks for and checks 2FA codes only.
+    /// - Throws: ``ServiceError`` `.forbidden` naming the scope.
+    static func require(_ scope: TokenScope, allows request: Request) throws {
+        let parts = request.uri.path.split(separator: "/")
+        let isTenantRoute = parts.count >= 4 && parts[0] == "api" && parts[2] == "tenants"
+        let rest = isTenantRoute ? Array(parts.dropFirst(4)) : []
+        let allowed: Bool
+        switch scope {
+        case .tenant: allowed = true
+        case .tenantRead: allowed = request.method == .get || request.method == .head
+        case .alerts: allowed = request.method == .post && rest == ["alerts"]
+        case .twoFactor: allowed = request.method == .post && rest.first == "2fa"
+        }
+        guard allowed else {
+            throw ServiceError(.forbidden, field: "Authorization",
+                               "this token's scope \(scope.rawValue) does not cover \(request.method.rawValue) \(request.uri.path); use a token with scope tenant")
+        }
     }
 }
 

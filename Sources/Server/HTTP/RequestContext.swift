@@ -20,6 +20,8 @@ public struct HeraldRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AuthMiddleware`` for every `/api/v1` route.
     public var principal: Principal?
+    /// A tenant token's scope (nil for the admin).
+    public var scope: TokenScope?
 
     public init(source: Source) {
         coreContext = .init(source: source)

@@ -105,6 +105,25 @@ struct TenantRoutes {
             let changes = try input.json(TenantUpdate.self)
             return JSONResponse.make(try await tenants.update(tenant, with: changes, actor: try context.caller().actor))
         }
+        group.route(.get, "tenants/:tenant/tokens") { _, context, _ -> Response in
+            struct List: Encodable { var tokens: [TokenView] }
+            return JSONResponse.make(List(tokens: try await tenants.tokens(of: try await context.tenant(service))))
+        }
+        group.route(.post, "tenants/:tenant/tokens") { _, context, input -> Response in
+            let tenant = try await context.tenant(service)
+            let body = try input.json(TokenRequest.self)
+            return JSONResponse.make(try await tenants.createToken(body, tenant: tenant, actor: try context.caller().actor), status: .created)
+        }
+        group.route(.delete, "tenants/:tenant/tokens/:id") { _, context, _ -> Response in
+            let tenant = try await context.tenant(service)
+            try await tenants.revokeToken(try context.parameters.require("id"), tenant: tenant, actor: try context.caller().actor)
+            return Response(status: .noContent)
+        }
+        group.route(.post, "tenants/:tenant/tokens/:id/rotate") { _, context, _ -> Response in
+            let tenant = try await context.tenant(service)
+            return JSONResponse.make(try await tenants.rotateToken(try context.parameters.require("id"), tenant: tenant,
+                                                                   actor: try context.caller().actor), status: .created)
+        }
         group.route(.get, "tenants/:tenant/quotas") { _, context, _ -> Response in
             JSONResponse.make(tenants.quotaView(of: try await context.tenant(service)))
         }

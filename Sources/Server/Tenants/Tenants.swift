@@ -74,6 +74,54 @@ public struct TenantView: Sendable, Codable {
     }
 }
 
+/// A token as its tenant asks for it.
+public struct TokenRequest: Sendable, Codable {
+    public var name: String
+    /// `tenant` (default), `tenant:read`, `alerts` or `2fa`.
+    public var scope: String?
+    /// After this instant the token is refused; never when absent.
+    public var expires_at: Date?
+}
+
+/// A token as the API shows it: never its secret.
+public struct TokenView: Sendable, Codable {
+    public var id: String
+    public var name: String
+    public var scope: String
+    public var created_at: Date
+    public var expires_at: Date?
+    public var last_used_at: Date?
+
+    init(_ token: APIToken) {
+        id = token.id
+        name = token.name
+        scope = token.scope.rawValue
+        created_at = token.createdAt
+        expires_at = token.expiresAt
+        last_used_at = token.lastUsedAt
+    }
+}
+
+/// A token just made, with its secret (shown this once).
+public struct TokenCreated: Sendable, Encodable {
+    public var id: String
+    public var name: String
+    public var scope: String
+    public var created_at: Date
+    public var expires_at: Date?
+    /// The secret: send it as `Authorization: Bearer TOKEN`. Herald keeps only its hash.
+    public var token: String
+
+    init(_ view: TokenView, token: String) {
+        id = view.id
+        name = view.name
+        scope = view.scope
+        created_at = view.created_at
+        expires_at = view.expires_at
+        self.token = token
+    }
+}
+
 /// A tenant just created, with its first token (shown this once).
 public struct TenantCreated: Sendable, Codable {
     public var tenant: TenantView
@@ -240,9 +288,80 @@ final class Tenants: Sendable {
         return slug.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
     }
 
-    /// The caller an API token stands for: a tenant's token; nil for an unknown one.
-    func principal(forTokenHash hash: String) async throws -> Principal? {
-        try await repository.token(hash: hash).map { .tenant($0.tenantID) }
+    /// The tenant token with this hash, noting its use (at most once a minute); nil for an
+    /// unknown one.
+    /// - Throws: ``ServiceError`` `.unauthorized` for an expired token.
+    func token(hash: String) async throws -> APIToken? {
+        guard let token = try await repository.token(hash: hash) else { return nil }
+        let now = clock.now
+        if let expiry = token.expiresAt, expiry <= now {
+            throw ServiceError(.unauthorized, field: "Authorization",
+                               "the token \(token.id) expired at \(Formats.iso(expiry)); ask the tenant's admin or the platform admin for a new one")
+        }
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+            let repository = repository
+            // Noted in the background: the request does not wait for it.
+            Task { try? await repository.touchToken(hash: hash, at: now) }
+        }
+        return token
+    }
+
+    // MARK: Tokens
+
+    /// The most tokens one tenant may have.
+    static let maxTokens = 50
+
+    /// Makes a token for a tenant; its secret is in the answer only.
+    /// - Throws: ``ServiceError`` `.invalid` naming the field.
+    func createToken(_ request: TokenRequest, tenant: Tenant, actor: String) async throws -> TokenCreated {
+        let name = request.name.trimmingCharacters(in: .whitespaces)
+        try Validate.line(name, field: "name", max: 100)
+        let scopeName = request.scope ?? TokenScope.tenant.rawValue
+        guard let scope = TokenScope(rawValue: scopeName) else {
+            throw ServiceError(.invalid, field: "scope", "\"\(scopeName)\" is not a scope; use \(TokenScope.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let now = clock.now
+        if let expiry = request.expires_at, expiry <= now {
+            throw ServiceError(.invalid, field: "expires_at", "is not in the future; give an instant after \(Formats.iso(now))")
+        }
+        guard try await repository.tokens(tenantID: tenant.id).count < Self.maxTokens else {
+            throw ServiceError(.invalid, field: "tokens", "the tenant has \(Self.maxTokens) tokens, the most it may have; revoke one first")
+        }
+        let secret = SecretBox.newToken()
+        let token = APIToken(hash: SecretBox.tokenHash(secret), tenantID: tenant.id, name: name, createdAt: now, scope: scope,
+                             expiresAt: request.expires_at)
+        try await repository.addToken(token, actor: actor, now: now)
+        return TokenCreated(TokenView(token), token: secret)
+    }
+
+    /// A tenant's tokens, without their secrets.
+    func tokens(of tenant: Tenant) async throws -> [TokenView] {
+        try await repository.tokens(tenantID: tenant.id).map(TokenView.init)
+    }
+
+    /// Revokes a tenant's token: refused from the next request on.
+    /// - Throws: ``ServiceError`` `.notFound`.
+    func revokeToken(_ id: String, tenant: Tenant, actor: String) async throws {
+        guard try await repository.revokeToken(id: id, tenantID: tenant.id, replacement: nil, actor: actor, now: clock.now) else {
+            throw ServiceError(.notFound, field: "token", "no token \"\(id)\"")
+        }
+    }
+
+    /// Replaces a tenant's token by a new one with the same name, scope and expiry; the old one
+    /// is refused from the next request on.
+    /// - Throws: ``ServiceError`` `.notFound`.
+    func rotateToken(_ id: String, tenant: Tenant, actor: String) async throws -> TokenCreated {
+        guard let old = try await repository.tokens(tenantID: tenant.id).first(where: { $0.id == id }) else {
+            throw ServiceError(.notFound, field: "token", "no token \"\(id)\"")
+        }
+        let secret = SecretBox.newToken()
+        let now = clock.now
+        let token = APIToken(hash: SecretBox.tokenHash(secret), tenantID: tenant.id, name: old.name, createdAt: now, scope: old.scope,
+                             expiresAt: old.expiresAt)
+        guard try await repository.revokeToken(id: id, tenantID: tenant.id, replacement: token, actor: actor, now: now) else {
+            throw ServiceError(.notFound, field: "token", "no token \"\(id)\"")
+        }
+        return TokenCreated(TokenView(token), token: secret)
     }
 
     // MARK: Quotas
